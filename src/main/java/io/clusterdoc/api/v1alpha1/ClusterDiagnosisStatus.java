@@ -1,0 +1,94 @@
+package io.clusterdoc.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator found. Written only through the status subresource. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ClusterDiagnosisStatus {
+  @JsonPropertyDescription("The metadata.generation of the spec this status was computed from.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready is True while the diagnosis runs with a valid spec; False with reason InvalidSpec names the field at fault.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Number of findings per severity, including the ones not listed.")
+  private FindingSummary summary;
+
+  @JsonPropertyDescription("Current findings, most severe first, at most spec.maxFindings of them.")
+  private List<StatusFinding> findings = new ArrayList<>();
+
+  @JsonPropertyDescription("How many current findings are not listed in findings because of spec.maxFindings.")
+  private Integer truncated;
+
+  @JsonPropertyDescription("When the findings were last written (RFC 3339).")
+  private String lastUpdated;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public FindingSummary getSummary() {
+    return summary;
+  }
+
+  public void setSummary(FindingSummary summary) {
+    this.summary = summary;
+  }
+
+  public List<StatusFinding> getFindings() {
+    return findings;
+  }
+
+  public void setFindings(List<StatusFinding> findings) {
+    this.findings = findings;
+  }
+
+  public Integer getTruncated() {
+    return truncated;
+  }
+
+  public void setTruncated(Integer truncated) {
+    this.truncated = truncated;
+  }
+
+  public String getLastUpdated() {
+    return lastUpdated;
+  }
+
+  public void setLastUpdated(String lastUpdated) {
+    this.lastUpdated = lastUpdated;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClusterDiagnosisStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(summary, s.summary)
+        && Objects.equals(findings, s.findings)
+        && Objects.equals(truncated, s.truncated)
+        && Objects.equals(lastUpdated, s.lastUpdated);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, summary, findings, truncated, lastUpdated);
+  }
+}

@@ -1,0 +1,33 @@
+package io.clusterdoc.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+import java.util.Map;
+
+/** Rule selection and per-rule thresholds, keyed by rule id. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RuleSettings {
+  @JsonPropertyDescription("Rule ids that do not run, for example [node-pressure].")
+  private List<String> disabled;
+
+  @JsonPropertyDescription("Thresholds keyed by rule id, as durations such as 90s, 5m or 1h30m, for the rules that have one "
+      + "(`clusterdoc rules` shows each default), for example {namespace-stuck-terminating: 10m}.")
+  private Map<String, String> thresholds;
+
+  public List<String> getDisabled() {
+    return disabled;
+  }
+
+  public void setDisabled(List<String> disabled) {
+    this.disabled = disabled;
+  }
+
+  public Map<String, String> getThresholds() {
+    return thresholds;
+  }
+
+  public void setThresholds(Map<String, String> thresholds) {
+    this.thresholds = thresholds;
+  }
+}

@@ -1,0 +1,33 @@
+package io.clusterdoc.cluster;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only way rules see the cluster: read-only, backed by cached or loaded objects, never by API calls.
+ * Objects are keyed by {@link Keys#of(String, String)}.
+ */
+public interface ClusterView {
+
+  <T extends HasMetadata> Collection<T> all(Class<T> type);
+
+  <T extends HasMetadata> Optional<T> get(Class<T> type, String key);
+
+  default <T extends HasMetadata> Optional<T> get(Class<T> type, String namespace, String name) {
+    return get(type, Keys.of(namespace, name));
+  }
+
+  Collection<Pod> podsInNamespace(String namespace);
+
+  /** Pods whose ownerReferences name this uid. */
+  Collection<Pod> podsOwnedBy(String ownerUid);
+
+  Collection<Pod> podsOnNode(String nodeName);
+
+  /** Warning Events about the object, newest last; a bounded number per object. */
+  List<Event> warningEventsAbout(HasMetadata object);
+}

@@ -1,0 +1,68 @@
+package io.clusterdoc.cluster;
+
+import io.fabric8.kubernetes.api.model.APIService;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The kinds of object the rules read: nothing else is cached, listed or loaded from files. */
+public enum Kind {
+  POD(Pod.class, "v1", "Pod", true),
+  NODE(Node.class, "v1", "Node", false),
+  NAMESPACE(Namespace.class, "v1", "Namespace", false),
+  SERVICE(Service.class, "v1", "Service", true),
+  ENDPOINTS(Endpoints.class, "v1", "Endpoints", true),
+  EVENT(Event.class, "v1", "Event", true),
+  API_SERVICE(APIService.class, "apiregistration.k8s.io/v1", "APIService", false),
+  CONFIG_MAP(ConfigMap.class, "v1", "ConfigMap", true),
+  DEPLOYMENT(Deployment.class, "apps/v1", "Deployment", true);
+
+  private final Class<? extends HasMetadata> type;
+  private final String apiVersion;
+  private final String kindName;
+  private final boolean namespaced;
+
+  Kind(Class<? extends HasMetadata> type, String apiVersion, String kindName, boolean namespaced) {
+    this.type = type;
+    this.apiVersion = apiVersion;
+    this.kindName = kindName;
+    this.namespaced = namespaced;
+  }
+
+  public Class<? extends HasMetadata> type() {
+    return type;
+  }
+
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  public String kindName() {
+    return kindName;
+  }
+
+  public boolean namespaced() {
+    return namespaced;
+  }
+
+  /** The kind named in a manifest's {@code kind} field, if the rules read it. */
+  public static Optional<Kind> named(String kindName) {
+    return Arrays.stream(values()).filter(k -> k.kindName.equals(kindName)).findFirst();
+  }
+
+  public static Optional<Kind> of(Class<?> type) {
+    return Arrays.stream(values()).filter(k -> k.type.equals(type)).findFirst();
+  }
+
+  public static Optional<Kind> of(HasMetadata object) {
+    return Arrays.stream(values()).filter(k -> k.type.isInstance(object)).findFirst();
+  }
+}

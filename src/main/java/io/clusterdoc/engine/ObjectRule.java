@@ -1,0 +1,94 @@
+package io.clusterdoc.engine;
+
+import io.clusterdoc.cluster.ClusterView;
+import io.clusterdoc.cluster.Keys;
+import io.clusterdoc.cluster.Kind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A rule whose subjects are the objects of one kind, keyed by their store key. Subclasses that read other kinds
+ * map those objects to the subjects they affect in {@link #subjectsOfRelated}.
+ */
+public abstract class ObjectRule<T extends HasMetadata> implements Rule {
+  private final String id;
+  private final Severity severity;
+  private final String description;
+  private final Class<T> subjectType;
+  private final Set<Kind> reads;
+  private final Duration defaultThreshold;
+
+  protected ObjectRule(String id, Severity severity, String description, Class<T> subjectType,
+      Duration defaultThreshold, Kind... alsoReads) {
+    this.id = id;
+    this.severity = severity;
+    this.description = description;
+    this.subjectType = subjectType;
+    this.defaultThreshold = defaultThreshold;
+    Set<Kind> kinds = EnumSet.of(Kind.of(subjectType).orElseThrow());
+    kinds.addAll(List.of(alsoReads));
+    this.reads = Set.copyOf(kinds);
+  }
+
+  protected ObjectRule(String id, Severity severity, String description, Class<T> subjectType, Kind... alsoReads) {
+    this(id, severity, description, subjectType, null, alsoReads);
+  }
+
+  /** The findings for one object of the subject kind. */
+  protected abstract List<Finding> check(T object, ClusterView view, RuleContext context);
+
+  /** Subjects affected by a change to an object of another kind this rule reads. */
+  protected Collection<String> subjectsOfRelated(HasMetadata changed, ClusterView view) {
+    return List.of();
+  }
+
+  /** A finding of this rule about the given object, to be completed by the caller. */
+  protected Finding.Builder finding(HasMetadata object) {
+    return Finding.builder(id, severity, ObjectRef.of(object));
+  }
+
+  @Override
+  public final String id() {
+    return id;
+  }
+
+  @Override
+  public final Severity severity() {
+    return severity;
+  }
+
+  @Override
+  public final String description() {
+    return description;
+  }
+
+  @Override
+  public final Set<Kind> reads() {
+    return reads;
+  }
+
+  @Override
+  public final Optional<Duration> defaultThreshold() {
+    return Optional.ofNullable(defaultThreshold);
+  }
+
+  @Override
+  public final Collection<String> subjectsAffectedBy(HasMetadata changed, ClusterView view) {
+    return subjectType.isInstance(changed) ? List.of(Keys.of(changed)) : subjectsOfRelated(changed, view);
+  }
+
+  @Override
+  public Collection<String> allSubjects(ClusterView view) {
+    return view.all(subjectType).stream().map(Keys::of).toList();
+  }
+
+  @Override
+  public final List<Finding> check(String subject, ClusterView view, RuleContext context) {
+    return view.get(subjectType, subject).map(o -> check(o, view, context)).orElse(List.of());
+  }
+}

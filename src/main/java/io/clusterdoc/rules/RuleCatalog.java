@@ -1,0 +1,31 @@
+package io.clusterdoc.rules;
+
+import io.clusterdoc.engine.Rule;
+import io.clusterdoc.rules.nodes.NodePressure;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Every rule clusterdoc ships, in one place: the operator, the scans and the docs all take them from here. */
+public final class RuleCatalog {
+  private static final List<Rule> RULES = List.<Rule>of(
+      new NodePressure()
+  ).stream().sorted(Comparator.comparing(Rule::severity).thenComparing(Rule::id)).toList();
+
+  private RuleCatalog() {
+  }
+
+  public static List<Rule> all() {
+    return RULES;
+  }
+
+  public static Optional<Rule> byId(String id) {
+    return RULES.stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  public static Set<String> ids() {
+    return RULES.stream().map(Rule::id).collect(Collectors.toUnmodifiableSet());
+  }
+}
