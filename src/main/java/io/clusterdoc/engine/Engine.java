@@ -90,7 +90,7 @@ public final class Engine {
     for (Rule rule : rules) {
       Set<String> subjects = new LinkedHashSet<>(findingsBySubject.get(rule).keySet());
       subjects.addAll(safely(rule, "list subjects", () -> rule.allSubjects(view), List.of()));
-      subjects.forEach(subject -> evaluate(rule, subject, now));
+      subjects.forEach(subject -> evaluate(rule, subject, now, true));
     }
     restored.values().forEach(listener::resolved);
     restored.clear();
@@ -113,7 +113,7 @@ public final class Engine {
           subjects.addAll(safely(rule, "map " + state.getKind(), () -> rule.subjectsAffectedBy(state, view), List.of()));
         }
       }
-      subjects.forEach(subject -> evaluate(rule, subject, now));
+      subjects.forEach(subject -> evaluate(rule, subject, now, false));
     }
   }
 
@@ -128,7 +128,7 @@ public final class Engine {
         it.remove();
       }
     }
-    due.forEach(s -> evaluate(s.rule(), s.key(), now));
+    due.forEach(s -> evaluate(s.rule(), s.key(), now, false));
   }
 
   public Optional<Instant> nextRecheck() {
@@ -147,7 +147,11 @@ public final class Engine {
     return version;
   }
 
-  private void evaluate(Rule rule, String subject, Instant now) {
+  /**
+   * Evaluates one subject. lastSeen moves only on full passes ({@code confirm}): moving it on every incremental
+   * re-evaluation would turn each update of a failing object into a status write.
+   */
+  private void evaluate(Rule rule, String subject, Instant now, boolean confirm) {
     RuleContext context = new RuleContext(now, config.threshold(rule));
     List<Finding> previous = findingsBySubject.get(rule).getOrDefault(subject, List.of());
     List<Finding> found = safely(rule, subject, () -> rule.check(subject, view, context), previous).stream()
@@ -160,10 +164,10 @@ public final class Engine {
     }
     context.recheck().ifPresentOrElse(at -> rechecks.put(new Subject(rule, subject), at),
         () -> rechecks.remove(new Subject(rule, subject)));
-    apply(previous, found, now);
+    apply(previous, found, now, confirm);
   }
 
-  private void apply(List<Finding> previous, List<Finding> found, Instant now) {
+  private void apply(List<Finding> previous, List<Finding> found, Instant now, boolean confirm) {
     Set<Finding.Key> foundKeys = new HashSet<>();
     for (Finding finding : found) {
       Finding.Key key = finding.key();
@@ -173,7 +177,7 @@ public final class Engine {
         if (!known.finding().equals(finding)) {
           version++;
         }
-        current.put(key, new TrackedFinding(finding, known.firstSeen(), now));
+        current.put(key, new TrackedFinding(finding, known.firstSeen(), confirm ? now : known.lastSeen()));
         continue;
       }
       TrackedFinding before = restored.remove(key);

@@ -1,5 +1,6 @@
 package io.clusterdoc.engine;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -9,6 +10,7 @@ public enum Severity {
   CRITICAL, WARNING, INFO;
 
   /** The lower-case name used in status, JSON, Events and on the command line. */
+  @JsonValue
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,0 +1,77 @@
+package io.clusterdoc.operator;
+
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
+import io.clusterdoc.engine.EngineConfig;
+import io.clusterdoc.engine.InvalidSettingException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps each ClusterDiagnosis in step with its engine: a spec change reconfigures the engine, and a findings
+ * change (signalled by the evaluation loop) becomes a coalesced status write. The reconciler never evaluates
+ * rules itself.
+ */
+@ControllerConfiguration(name = "clusterdiagnosis")
+public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagnosis> {
+  private final SimpleInboundEventSource<ClusterDiagnosis> findingsChanged =
+      new SimpleInboundEventSource<>("findings-changed");
+  private final SpecReader specReader;
+  private final EvaluationLoop loop;
+  private final StatusWriter statusWriter;
+  private final int ruleCount;
+
+  ClusterDiagnosisReconciler(SpecReader specReader, EvaluationLoop loop, StatusWriter statusWriter, int ruleCount) {
+    this.specReader = specReader;
+    this.loop = loop;
+    this.statusWriter = statusWriter;
+    this.ruleCount = ruleCount;
+  }
+
+  /** Asks for a reconciliation of the named diagnosis because its findings changed. */
+  void findingsChanged(String name) {
+    findingsChanged.propagateEvent(new ResourceID(name));
+  }
+
+  @Override
+  public List<EventSource<?, ClusterDiagnosis>> prepareEventSources(EventSourceContext<ClusterDiagnosis> context) {
+    return List.of(findingsChanged);
+  }
+
+  @Override
+  public UpdateControl<ClusterDiagnosis> reconcile(ClusterDiagnosis diagnosis, Context<ClusterDiagnosis> context) {
+    forgetDeleted(context);
+    long generation = Optional.ofNullable(diagnosis.getMetadata().getGeneration()).orElse(0L);
+    ClusterDiagnosisStatus desired;
+    try {
+      EngineConfig config = specReader.read(diagnosis.getSpec());
+      EvaluationLoop.Snapshot snapshot = loop.configure(diagnosis.getMetadata().getName(), config,
+          StatusMapper.known(diagnosis.getStatus())).join();
+      desired = StatusMapper.findings(snapshot.findings(), diagnosis.getSpec(), generation, diagnosis.getStatus(),
+          ruleCount - config.disabledRules().size());
+    } catch (InvalidSettingException e) {
+      desired = StatusMapper.invalid(e.getMessage(), generation, diagnosis.getStatus());
+    }
+    Optional<Duration> retryIn = statusWriter.write(diagnosis, desired);
+    UpdateControl<ClusterDiagnosis> control = UpdateControl.noUpdate();
+    retryIn.ifPresent(wait -> control.rescheduleAfter(wait.toMillis()));
+    return control;
+  }
+
+  private void forgetDeleted(Context<ClusterDiagnosis> context) {
+    Set<String> names = context.getPrimaryCache().list().map(d -> d.getMetadata().getName())
+        .collect(Collectors.toSet());
+    loop.retainOnly(names);
+  }
+}

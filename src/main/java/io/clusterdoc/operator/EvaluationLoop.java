@@ -1,0 +1,186 @@
+package io.clusterdoc.operator;
+
+import io.clusterdoc.cluster.ObjectStore;
+import io.clusterdoc.engine.Engine;
+import io.clusterdoc.engine.EngineConfig;
+import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.TrackedFinding;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the object store and the engines (one per ClusterDiagnosis). Informer callbacks,
+ * configuration changes, rechecks and full passes are all queued onto it, so neither the store nor the engines
+ * need locks; other threads read published {@link Snapshot}s.
+ */
+final class EvaluationLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluationLoop.class);
+
+  /** The findings of one diagnosis at one moment, safe to share. */
+  record Snapshot(long version, List<TrackedFinding> findings) {
+  }
+
+  private static final class Diagnosis {
+    final EngineConfig config;
+    final Engine engine;
+    long publishedVersion = -1;
+
+    Diagnosis(EngineConfig config, Engine engine) {
+      this.config = config;
+      this.engine = engine;
+    }
+  }
+
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "clusterdoc-evaluation");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final ObjectStore store = new ObjectStore();
+  private final Map<String, Diagnosis> diagnoses = new HashMap<>();
+  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final List<Runnable> afterSync = new ArrayList<>();
+  private final Collection<Rule> rules;
+  private final Clock clock;
+  private final Function<String, Engine.Listener> listeners;
+  private final Consumer<String> findingsChanged;
+  private boolean synced;
+
+  /**
+   * @param listeners the appear/resolve listener for the diagnosis of the given name
+   * @param findingsChanged told the name of a diagnosis whose findings changed
+   */
+  EvaluationLoop(Collection<Rule> rules, Clock clock, Function<String, Engine.Listener> listeners,
+      Consumer<String> findingsChanged) {
+    this.rules = rules;
+    this.clock = clock;
+    this.listeners = listeners;
+    this.findingsChanged = findingsChanged;
+  }
+
+  void start(OperatorSettings settings) {
+    long recheck = settings.recheckInterval().toMillis();
+    long fullPass = settings.fullPassInterval().toMillis();
+    executor.scheduleWithFixedDelay(guarded(this::runDueRechecks), recheck, recheck, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(guarded(this::fullPass), fullPass, fullPass, TimeUnit.MILLISECONDS);
+  }
+
+  /** An object was added, changed or deleted; pass null for what does not exist. */
+  void changed(HasMetadata before, HasMetadata after) {
+    executor.execute(guarded(() -> {
+      HasMetadata previous = after != null ? store.put(after).orElse(null) : store.remove(before).orElse(null);
+      if (synced && (previous != null || after != null)) {
+        diagnoses.values().forEach(d -> d.engine.onChange(previous, after));
+        publish();
+      }
+    }));
+  }
+
+  /** Every kind has been listed once: from now on changes are evaluated incrementally. */
+  void markSynced() {
+    executor.execute(guarded(() -> {
+      synced = true;
+      LOG.info("caches synced: {} objects", store.size());
+      fullPass();
+      afterSync.forEach(Runnable::run);
+      afterSync.clear();
+    }));
+  }
+
+  /**
+   * Creates or reconfigures the engine of a diagnosis. A new engine starts from what is known (the previous
+   * engine, else the findings the status held before a restart), so reconfiguring or restarting announces
+   * only real changes. Completes once the engine has run its first full pass.
+   */
+  CompletableFuture<Snapshot> configure(String name, EngineConfig config, List<TrackedFinding> known) {
+    CompletableFuture<Snapshot> done = new CompletableFuture<>();
+    executor.execute(guarded(() -> {
+      Diagnosis existing = diagnoses.get(name);
+      if (existing == null || !existing.config.equals(config)) {
+        Engine engine = new Engine(store, rules, config, clock, listeners.apply(name));
+        engine.restore(existing != null ? existing.engine.findings() : known);
+        diagnoses.put(name, new Diagnosis(config, engine));
+        if (synced) {
+          engine.fullPass();
+        }
+      }
+      Runnable complete = () -> {
+        publish();
+        done.complete(snapshots.get(name));
+      };
+      if (synced) {
+        complete.run();
+      } else {
+        afterSync.add(complete);
+      }
+    }));
+    return done;
+  }
+
+  /** Forgets diagnoses that no longer exist. */
+  void retainOnly(Collection<String> names) {
+    executor.execute(guarded(() -> {
+      diagnoses.keySet().retainAll(names);
+      snapshots.keySet().retainAll(names);
+    }));
+  }
+
+  Optional<Snapshot> snapshot(String name) {
+    return Optional.ofNullable(snapshots.get(name));
+  }
+
+  private void runDueRechecks() {
+    if (synced) {
+      diagnoses.values().forEach(d -> d.engine.runDueRechecks());
+      publish();
+    }
+  }
+
+  private void fullPass() {
+    if (synced) {
+      diagnoses.values().forEach(d -> d.engine.fullPass());
+      publish();
+    }
+  }
+
+  private void publish() {
+    diagnoses.forEach((name, d) -> {
+      if (d.engine.version() != d.publishedVersion) {
+        d.publishedVersion = d.engine.version();
+        snapshots.put(name, new Snapshot(d.publishedVersion, d.engine.findings()));
+        findingsChanged.accept(name);
+      }
+    });
+  }
+
+  /** A failure in one task must not kill the thread every later change depends on. */
+  private static Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("evaluation failed; the next change or full pass retries", e);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,109 @@
+package io.clusterdoc.operator;
+
+import io.clusterdoc.cluster.ObjectStore;
+import io.clusterdoc.engine.Engine;
+import io.clusterdoc.engine.Finding;
+import io.clusterdoc.engine.ObjectRef;
+import io.clusterdoc.engine.Severity;
+import io.clusterdoc.engine.TrackedFinding;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records one Kubernetes Event on the affected object when a finding appears and one when it resolves. Writes
+ * happen on their own thread so a slow API server never delays evaluation.
+ */
+final class FindingEvents implements Engine.Listener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FindingEvents.class);
+  /** Where Kubernetes keeps Events about cluster-scoped objects. */
+  private static final String CLUSTER_SCOPED_EVENTS_NAMESPACE = "default";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final String instance;
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    Thread thread = new Thread(r, "clusterdoc-events");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  FindingEvents(KubernetesClient client, Clock clock, String instance) {
+    this.client = client;
+    this.clock = clock;
+    this.instance = instance;
+  }
+
+  @Override
+  public void appeared(TrackedFinding tracked) {
+    Finding f = tracked.finding();
+    String type = f.severity() == Severity.INFO ? "Normal" : "Warning";
+    record(f, reason(f.rule()), type, f.message());
+  }
+
+  @Override
+  public void resolved(TrackedFinding tracked) {
+    Finding f = tracked.finding();
+    record(f, reason(f.rule()) + "Resolved", "Normal", "Resolved: " + f.message());
+  }
+
+  /** {@code namespace-stuck-terminating} becomes {@code NamespaceStuckTerminating}. */
+  static String reason(String ruleId) {
+    return Arrays.stream(ruleId.split("-"))
+        .map(word -> word.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1))
+        .collect(Collectors.joining());
+  }
+
+  private void record(Finding finding, String reason, String type, String message) {
+    Event event = event(finding.object(), reason, type, message);
+    writer.execute(() -> {
+      try {
+        client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+      } catch (KubernetesClientException e) {
+        LOG.warn("could not record Event {} on {}: {}", reason, finding.object().display(), e.getMessage());
+      }
+    });
+  }
+
+  private Event event(ObjectRef object, String reason, String type, String message) {
+    String namespace = object.namespace() != null ? object.namespace() : CLUSTER_SCOPED_EVENTS_NAMESPACE;
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    return new EventBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(object.name() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withApiVersion(object.apiVersion())
+        .withKind(object.kind())
+        .withNamespace(object.namespace())
+        .withName(object.name())
+        .withUid(object.uid())
+        .endInvolvedObject()
+        .withReason(reason)
+        .withType(type)
+        .withMessage(message)
+        .withNewSource().withComponent(ObjectStore.OWN_EVENT_SOURCE).endSource()
+        .withReportingComponent(ObjectStore.OWN_EVENT_SOURCE)
+        .withReportingInstance(instance)
+        .withFirstTimestamp(now)
+        .withLastTimestamp(now)
+        .withCount(1)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    writer.shutdown();
+  }
+}

@@ -1,0 +1,80 @@
+package io.clusterdoc.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.clusterdoc.engine.Finding;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Prints a report as a table for people or as JSON/YAML for programs. */
+public final class ReportWriter {
+  private static final int MESSAGE_WIDTH = 100;
+
+  private final ObjectMapper json = JsonMapper.builder()
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .build();
+  private final ObjectMapper yaml = YAMLMapper.builder()
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .build();
+
+  public void write(Report report, OutputFormat format, PrintWriter out) {
+    try {
+      switch (format) {
+        case json -> out.println(json.writeValueAsString(report));
+        case yaml -> out.print(yaml.writeValueAsString(report));
+        case table -> writeTable(report, out);
+      }
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.flush();
+  }
+
+  private void writeTable(Report report, PrintWriter out) {
+    Report.Summary s = report.summary();
+    if (report.findings().isEmpty()) {
+      out.println("No findings.");
+      return;
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"SEVERITY", "RULE", "NAMESPACE", "OBJECT", "MESSAGE"});
+    for (Finding f : report.findings()) {
+      String namespace = f.object().namespace() == null ? "-" : f.object().namespace();
+      rows.add(new String[] {f.severity().id(), f.rule(), namespace, f.object().kind() + "/" + f.object().name(),
+          abbreviate(f.message())});
+    }
+    int[] widths = new int[rows.get(0).length - 1];
+    for (String[] row : rows) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < widths.length; i++) {
+        line.append(String.format("%-" + (widths[i] + 2) + "s", row[i]));
+      }
+      out.println(line.append(row[row.length - 1]).toString().stripTrailing());
+    }
+    out.printf("%n%d findings: %d critical, %d warning, %d info. Causes and remediation: -o yaml; "
+        + "each rule is explained in docs/rules/<rule>.md.%n", s.total(), s.critical(), s.warning(), s.info());
+  }
+
+  private static String abbreviate(String message) {
+    if (message == null) {
+      return "";
+    }
+    String oneLine = message.replaceAll("\\s+", " ");
+    return oneLine.length() <= MESSAGE_WIDTH ? oneLine : oneLine.substring(0, MESSAGE_WIDTH - 1) + "…";
+  }
+}

@@ -1,0 +1,29 @@
+package io.clusterdoc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdoc.engine.Rule;
+import io.clusterdoc.rules.RuleCatalog;
+import org.junit.jupiter.api.Test;
+
+class RulesCommandTest {
+  @Test
+  void listsEveryRuleWithSeverityAndDescription() {
+    CliRun run = CliRun.of("rules");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("RULE");
+    for (Rule rule : RuleCatalog.all()) {
+      assertThat(run.out()).containsPattern(rule.id() + "\\s+" + rule.severity().id() + "\\s+\\S+\\s+"
+          + java.util.regex.Pattern.quote(rule.description()));
+    }
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    CliRun run = CliRun.of("diagnose");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: ").contains("diagnose");
+  }
+}
