@@ -1,0 +1,159 @@
+package io.clusterdoc.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
+import io.clusterdoc.api.v1alpha1.RuleSettings;
+import io.clusterdoc.api.v1alpha1.StatusFinding;
+import io.clusterdoc.rules.RuleCatalog;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real operator against fabric8's mock API server in CRUD mode: the generated CRD, informers, the
+ * ClusterDiagnosis controller, status writes and Events all go through the API. The mock server has no
+ * controllers, so the tests write object states the way a real cluster would show them.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorIntegrationTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  KubernetesClient client;
+  KubernetesMockServer server;
+  private DiagnosisOperator operator;
+
+  @BeforeEach
+  void startOperator() throws IOException {
+    try (InputStream crd = new FileInputStream("crds/clusterdiagnoses.clusterdoc.io-v1.yml")) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    OperatorSettings settings = new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300),
+        Duration.ofMillis(100), Duration.ofSeconds(10));
+    operator = new DiagnosisOperator(client, settings, RuleCatalog.all(), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void publishesFindingsAndEventsThenClearsThemWhenTheObjectIsFixed() {
+    Node pressured = create(fixture("node-under-disk-pressure.yaml", Node.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    StatusFinding finding = awaitFinding("cluster", "node-pressure", "worker-1");
+    assertThat(finding.getSeverity()).isEqualTo("warning");
+    assertThat(finding.getObject().getUid()).isEqualTo(pressured.getMetadata().getUid());
+    assertThat(finding.getFirstSeen()).isNotNull();
+    ClusterDiagnosisStatus status = status("cluster");
+    assertThat(status.getSummary().getWarning()).isPositive();
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    assertThat(status.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Ready");
+      assertThat(c.getStatus()).isEqualTo("True");
+    });
+    await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressure").size() == 1);
+    Event event = eventsAbout("worker-1", "NodePressure").get(0);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getInvolvedObject().getKind()).isEqualTo("Node");
+    assertThat(event.getMessage()).contains("DiskPressure");
+
+    client.resource(relieved(pressured)).update();
+
+    await().atMost(TIMEOUT).until(() -> findings("cluster").stream().noneMatch(f -> f.getRule().equals("node-pressure")));
+    await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressureResolved").size() == 1);
+    assertThat(eventsAbout("worker-1", "NodePressure")).as("no Event per re-evaluation").hasSize(1);
+  }
+
+  @Test
+  void aSpecThatNamesAnUnknownRuleIsReportedInTheReadyCondition() {
+    operator.start();
+    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
+    RuleSettings rules = new RuleSettings();
+    rules.setDisabled(List.of("node-pressure", "no-such-rule"));
+    spec.setRules(rules);
+    createDiagnosis("invalid", spec);
+
+    await().atMost(TIMEOUT).until(() -> readyCondition("invalid").filter(c -> c.getStatus().equals("False")).isPresent());
+    io.fabric8.kubernetes.api.model.Condition ready = readyCondition("invalid").orElseThrow();
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains("spec.rules.disabled[1]").contains("no-such-rule");
+  }
+
+  private <T extends HasMetadata> T create(T object) {
+    return client.resource(object).create();
+  }
+
+  private <T extends HasMetadata> T fixture(String name, Class<T> type) {
+    return client.getKubernetesSerialization().unmarshal(getClass().getResourceAsStream(name), type);
+  }
+
+  private static Node relieved(Node node) {
+    return new NodeBuilder(node).withMetadata(new ObjectMetaBuilder(node.getMetadata()).withResourceVersion(null).build())
+        .editStatus()
+        .editMatchingCondition(c -> "DiskPressure".equals(c.getType())).withStatus("False").endCondition()
+        .endStatus().build();
+  }
+
+  private void createDiagnosis(String name, ClusterDiagnosisSpec spec) {
+    ClusterDiagnosis diagnosis = new ClusterDiagnosis();
+    diagnosis.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    diagnosis.setSpec(spec);
+    client.resource(diagnosis).create();
+  }
+
+  private StatusFinding awaitFinding(String diagnosis, String rule, String objectName) {
+    return await().atMost(TIMEOUT).until(() -> findings(diagnosis).stream()
+            .filter(f -> f.getRule().equals(rule) && f.getObject().getName().equals(objectName)).findFirst(),
+        Optional::isPresent).orElseThrow();
+  }
+
+  private List<StatusFinding> findings(String diagnosis) {
+    ClusterDiagnosisStatus status = status(diagnosis);
+    return status == null || status.getFindings() == null ? List.of() : status.getFindings();
+  }
+
+  private ClusterDiagnosisStatus status(String diagnosis) {
+    ClusterDiagnosis resource = client.resources(ClusterDiagnosis.class).withName(diagnosis).get();
+    return resource == null ? null : resource.getStatus();
+  }
+
+  private Optional<io.fabric8.kubernetes.api.model.Condition> readyCondition(String diagnosis) {
+    ClusterDiagnosisStatus status = status(diagnosis);
+    return status == null ? Optional.empty()
+        : status.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst();
+  }
+
+  private List<Event> eventsAbout(String objectName, String reason) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> objectName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .toList();
+  }
+
+  @SuppressWarnings("unused")
+  private static Map<String, String> labels(String key, String value) {
+    return Map.of(key, value);
+  }
+}
