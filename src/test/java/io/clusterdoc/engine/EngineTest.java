@@ -1,0 +1,161 @@
+package io.clusterdoc.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdoc.cluster.ClusterView;
+import io.clusterdoc.rules.nodes.NodePressure;
+import io.clusterdoc.testing.Scenario;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EngineTest {
+  private static final String NOW = "2026-11-20T10:05:00Z";
+
+  @Test
+  void replayingTheSameObjectsCreatesNoDuplicateAndNoSecondAnnouncement() {
+    Scenario scenario = Scenario.of(new NodePressure(), NOW).load(getClass(), "nodes.yaml");
+    long version = scenario.engine().version();
+    Node pressured = node(scenario, "worker-1");
+
+    scenario.apply(new NodeBuilder(pressured).build()).apply(new NodeBuilder(pressured).build()).fullPass();
+
+    assertThat(scenario.findings()).hasSize(1);
+    assertThat(scenario.appeared()).hasSize(1);
+    assertThat(scenario.engine().version()).as("only lastSeen moved, on the full pass").isEqualTo(version + 1);
+  }
+
+  @Test
+  void aDeletedObjectsFindingResolves() {
+    Scenario scenario = Scenario.of(new NodePressure(), NOW).load(getClass(), "nodes.yaml");
+
+    scenario.delete(node(scenario, "worker-1"));
+
+    assertThat(scenario.findings()).isEmpty();
+    assertThat(scenario.resolved()).extracting(f -> f.object().name()).containsExactly("worker-1");
+  }
+
+  @Test
+  void aFullPassClearsFindingsWhoseObjectsVanishedUnnoticed() {
+    Scenario scenario = Scenario.of(new NodePressure(), NOW).load(getClass(), "nodes.yaml");
+
+    scenario.store().remove(node(scenario, "worker-1"));
+    assertThat(scenario.findings()).as("no change was delivered yet").hasSize(1);
+    scenario.fullPass();
+
+    assertThat(scenario.findings()).isEmpty();
+    assertThat(scenario.resolved()).hasSize(1);
+  }
+
+  @Test
+  void firstSeenSurvivesReEvaluationAndLastSeenMovesOnlyOnFullPasses() {
+    Scenario scenario = Scenario.of(new NodePressure(), NOW).load(getClass(), "nodes.yaml");
+    TrackedFinding before = scenario.engine().findings().get(0);
+
+    scenario.advance(java.time.Duration.ofMinutes(3)).apply(new NodeBuilder(node(scenario, "worker-1")).build());
+    TrackedFinding afterChange = scenario.engine().findings().get(0);
+    scenario.fullPass();
+    TrackedFinding afterPass = scenario.engine().findings().get(0);
+
+    assertThat(afterChange.firstSeen()).isEqualTo(before.firstSeen());
+    assertThat(afterChange.lastSeen()).isEqualTo(before.lastSeen());
+    assertThat(afterPass.lastSeen()).isEqualTo(Instant.parse(NOW).plusSeconds(180));
+  }
+
+  @Test
+  void restoredFindingsKeepFirstSeenAndAreNotAnnouncedAgainButVanishedOnesResolve() {
+    Scenario previous = Scenario.of(new NodePressure(), "2026-11-19T08:00:00Z").load(getClass(), "nodes.yaml");
+    Finding gone = Finding.builder("node-pressure", Severity.WARNING,
+        new ObjectRef("v1", "Node", null, "decommissioned", "0000-gone")).message("old").build();
+    List<TrackedFinding> known = new java.util.ArrayList<>(previous.engine().findings());
+    known.add(new TrackedFinding(gone, Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-19T08:00:00Z")));
+
+    Scenario restarted = Scenario.of(new NodePressure(), NOW);
+    restarted.engine().restore(known);
+    restarted.load(getClass(), "nodes.yaml");
+
+    assertThat(restarted.appeared()).isEmpty();
+    assertThat(restarted.resolved()).extracting(f -> f.object().name()).containsExactly("decommissioned");
+    assertThat(restarted.engine().findings().get(0).firstSeen()).isEqualTo(Instant.parse("2026-11-19T08:00:00Z"));
+  }
+
+  @Test
+  void aRuleThatFailsOnOneObjectDoesNotStopTheOthers() {
+    Scenario scenario = Scenario.of(List.of(new ExplodingRule(), new NodePressure()), EngineConfig.DEFAULT, NOW)
+        .load(getClass(), "nodes.yaml");
+
+    assertThat(scenario.findings()).extracting(Finding::rule).containsExactly("node-pressure");
+  }
+
+  @Test
+  void disabledRulesAndExcludedNamespacesProduceNothing() throws InvalidSettingException {
+    EngineConfig disabled = EngineConfig.builder(List.of(new NodePressure())).disable("node-pressure", "test").build();
+
+    assertThat(Scenario.of(List.of(new NodePressure()), disabled, NOW).load(getClass(), "nodes.yaml").findings())
+        .isEmpty();
+    assertThat(new NamespaceFilter(List.of("team-*"), List.of("team-sandbox")).allows("team-a")).isTrue();
+    assertThat(new NamespaceFilter(List.of("team-*"), List.of("team-sandbox")).allows("team-sandbox")).isFalse();
+    assertThat(new NamespaceFilter(List.of("team-*"), List.of()).allows("kube-system")).isFalse();
+    assertThat(new NamespaceFilter(List.of("team-?"), List.of()).allows("team-ab")).isFalse();
+    assertThat(NamespaceFilter.ALL.allows(null)).as("cluster-scoped objects always pass").isTrue();
+  }
+
+  @Test
+  void settingsNameTheFieldThatIsWrong() {
+    EngineConfig.Builder builder = EngineConfig.builder(List.of(new NodePressure()));
+
+    assertThat(failure(() -> builder.disable("nope", "spec.rules.disabled[0]")))
+        .isEqualTo("spec.rules.disabled[0]: unknown rule 'nope' (`clusterdoc rules` lists them)");
+    assertThat(failure(() -> builder.threshold("node-pressure", "5m", "spec.rules.thresholds.node-pressure")))
+        .isEqualTo("spec.rules.thresholds.node-pressure: rule node-pressure has no threshold");
+    assertThat(failure(() -> builder.include("Team_A", "spec.namespaces.include[0]")))
+        .startsWith("spec.namespaces.include[0]: 'Team_A' is not a namespace name glob");
+  }
+
+  @Test
+  void durationsReadAndPrintTheWayKubernetesUsersWriteThem() {
+    assertThat(Durations.parse("1h30m")).isEqualTo(java.time.Duration.ofMinutes(90));
+    assertThat(Durations.parse("90s")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(Durations.parse("2d")).isEqualTo(java.time.Duration.ofDays(2));
+    assertThat(Durations.format(java.time.Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(Durations.format(java.time.Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(Durations.format(java.time.Duration.ofHours(1))).isEqualTo("1h");
+    assertThat(Durations.format(java.time.Duration.ofSeconds(93_784))).isEqualTo("1d2h");
+    assertThat(Durations.format(java.time.Duration.ZERO)).isEqualTo("0s");
+    for (String bad : List.of("", "5", "5 m", "-5m", "5min", "m5")) {
+      assertThat(failure(() -> Durations.parse(bad))).contains("is not a duration such as 90s, 5m or 1h30m");
+    }
+  }
+
+  private static Node node(Scenario scenario, String name) {
+    return scenario.store().get(Node.class, name).orElseThrow();
+  }
+
+  private static String failure(ThrowingCall call) {
+    try {
+      call.run();
+      return "no failure";
+    } catch (Exception e) {
+      return e.getMessage();
+    }
+  }
+
+  private interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  /** Throws on every object: stands for a rule meeting an object it cannot read. */
+  private static final class ExplodingRule extends ObjectRule<Node> {
+    ExplodingRule() {
+      super("exploding", Severity.CRITICAL, "always fails", Node.class);
+    }
+
+    @Override
+    protected List<Finding> check(Node object, ClusterView view, RuleContext context) {
+      throw new IllegalStateException("unexpected field value in " + object.getMetadata().getName());
+    }
+  }
+
+}

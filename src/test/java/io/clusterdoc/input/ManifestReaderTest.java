@@ -1,0 +1,88 @@
+package io.clusterdoc.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ManifestReaderTest {
+  private static final Path FILE = Path.of("cluster.yaml");
+  private final ManifestReader reader = new ManifestReader();
+
+  @Test
+  void readsMultiDocumentYamlAndIgnoresKindsNoRuleReads() {
+    ManifestReader.Result result = reader.parse("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-1, namespace: shop}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db, namespace: shop}
+        ---
+        # an empty document, as kubectl never writes but people do
+        ---
+        apiVersion: v1
+        kind: Node
+        metadata: {name: worker-1}
+        """, FILE);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.kubernetesObjects()).isEqualTo(3);
+    assertThat(result.objects()).extracting(HasMetadata::getKind).containsExactly("Pod", "Node");
+  }
+
+  @Test
+  void readsJsonListsWhoseItemsLackKindAndApiVersion() {
+    ManifestReader.Result result = reader.parse("""
+        {"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "99"},
+         "items": [{"metadata": {"name": "a", "namespace": "x"}}, {"metadata": {"name": "b", "namespace": "x"}}]}
+        """, Path.of("pods.json"));
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.objects()).hasSize(2).allSatisfy(o -> assertThat(o).isInstanceOf(Pod.class));
+    assertThat(result.objects().get(0).getApiVersion()).isEqualTo("v1");
+  }
+
+  @Test
+  void aMalformedObjectIsOneProblemAndTheOthersAreKept() {
+    ManifestReader.Result result = reader.parse("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: broken, namespace: shop}
+        spec: "not an object"
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: fine, namespace: shop}
+        """, FILE);
+
+    assertThat(result.objects()).extracting(o -> o.getMetadata().getName()).containsExactly("fine");
+    assertThat(result.problems()).singleElement().asString()
+        .startsWith("cluster.yaml: document 1: Pod broken is malformed: ");
+  }
+
+  @Test
+  void syntaxErrorsNameTheLine() {
+    ManifestReader.Result result = reader.parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [oops\n", FILE);
+
+    assertThat(result.problems()).singleElement().asString().startsWith("cluster.yaml: not valid YAML at line ");
+  }
+
+  @Test
+  void textThatIsNoKubernetesObjectSaysSo() {
+    assertThat(reader.parse("just: some\nconfig: file\n", FILE).problems()).singleElement().asString()
+        .isEqualTo("cluster.yaml: document 1 is not a Kubernetes object (no kind)");
+    assertThat(reader.parse("", FILE).problems()).singleElement().asString().isEqualTo("cluster.yaml: empty");
+    assertThat(reader.parse("{\"kind\": \"Pod\", \"metadata\": ", Path.of("cut.json")).problems())
+        .singleElement().asString().startsWith("cut.json: not valid JSON");
+  }
+
+  @Test
+  void anObjectWithoutANameIsAProblem() {
+    assertThat(reader.parse("apiVersion: v1\nkind: Node\nmetadata: {}\n", FILE).problems())
+        .singleElement().asString().isEqualTo("cluster.yaml: document 1: a Node has no metadata.name");
+  }
+}
