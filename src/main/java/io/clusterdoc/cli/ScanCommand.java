@@ -125,7 +125,9 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private List<HasMetadata> readCluster(PrintWriter err) {
-    Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+    Config config = Config.autoConfigure(context);
+    // One scan, one answer: a person waiting at a terminal is better served by a prompt error than by backoff.
+    config.setRequestRetryBackoffLimit(1);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       return new LiveCluster(client).list(warning -> err.println("warning: " + warning));
     }
