@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * An aggregated API is registered but its backend does not answer. The damage goes beyond the API itself:
@@ -52,7 +54,7 @@ public final class ApiServiceUnavailable extends ObjectRule<APIService> {
       return Optional.empty();
     }
     return apiService.getStatus().getConditions().stream()
-        .filter(c -> "Available".equals(c.getType()) && !"True".equals(c.getStatus()))
+        .filter(c -> c != null && "Available".equals(c.getType()) && !"True".equals(c.getStatus()))
         .findFirst();
   }
 
@@ -67,12 +69,10 @@ public final class ApiServiceUnavailable extends ObjectRule<APIService> {
 
   /** {@code reason: message}, or whichever of the two the condition has. */
   public static String describe(APIServiceCondition condition) {
-    String reason = Objects.requireNonNullElse(condition.getReason(), "");
-    String message = Objects.requireNonNullElse(condition.getMessage(), "");
-    if (reason.isEmpty() || message.isEmpty()) {
-      return reason.isEmpty() && message.isEmpty() ? "status " + condition.getStatus() : reason + message;
-    }
-    return reason + ": " + message;
+    String text = Stream.of(condition.getReason(), condition.getMessage())
+        .filter(part -> part != null && !part.isEmpty())
+        .collect(Collectors.joining(": "));
+    return text.isEmpty() ? "status " + condition.getStatus() : text;
   }
 
   @Override

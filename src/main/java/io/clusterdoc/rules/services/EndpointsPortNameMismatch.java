@@ -50,6 +50,7 @@ public final class EndpointsPortNameMismatch extends ObjectRule<Service> {
       return List.of();
     }
     List<ServicePort> unmatched = service.getSpec().getPorts().stream()
+        .filter(Objects::nonNull)
         .filter(port -> !endpointPortNames.contains(nameOf(port)))
         .toList();
     if (unmatched.isEmpty()) {
@@ -137,8 +138,9 @@ public final class EndpointsPortNameMismatch extends ObjectRule<Service> {
   private static Set<String> portNames(Endpoints endpoints) {
     List<EndpointSubset> subsets = Objects.requireNonNullElse(endpoints.getSubsets(), List.of());
     return subsets.stream()
-        .filter(subset -> subset.getPorts() != null)
+        .filter(subset -> subset != null && subset.getPorts() != null)
         .flatMap(subset -> subset.getPorts().stream())
+        .filter(Objects::nonNull)
         .map(EndpointPort::getName)
         .map(name -> Objects.requireNonNullElse(name, ""))
         .collect(Collectors.toCollection(TreeSet::new));
