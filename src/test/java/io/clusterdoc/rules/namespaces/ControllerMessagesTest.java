@@ -37,6 +37,14 @@ class ControllerMessagesTest {
   }
 
   @Test
+  void readsTheFinalizerMessageOfOlderControllersToo() {
+    String message = "Some finalizers are remaining: kubernetes.io/pvc-protection in 1 resource instances";
+
+    assertThat(ControllerMessages.remainingFinalizers(message)).containsExactly(
+        new Remaining("kubernetes.io/pvc-protection", 1));
+  }
+
+  @Test
   void unexpectedTextYieldsNothing() {
     assertThat(ControllerMessages.failingGroupVersions(null)).isEmpty();
     assertThat(ControllerMessages.remainingResources("pods. has 99999999999 resource instances")).isEmpty();
