@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
@@ -144,6 +145,15 @@ class ApiServiceUnavailableTest {
   void anApiServiceWithoutStatusOrSpecIsNotAFinding() {
     APIService bare = new APIServiceBuilder().withNewMetadata().withName("v1alpha1.example.com").endMetadata().build();
     assertThat(Scenario.of(new ApiServiceUnavailable(), NOW).apply(bare).findings()).isEmpty();
+  }
+
+  @Test
+  void firesOnTheDemoClustersUnavailableApiServiceOnly() {
+    Scenario scenario = DemoCluster.load(Scenario.of(new ApiServiceUnavailable(), NOW), "namespaces.yaml");
+
+    Finding finding = scenario.single();
+    assertThat(finding.object().name()).isEqualTo(METRICS);
+    assertThat(finding.related()).extracting(ObjectRef::name).containsExactly("metrics-server");
   }
 
   private static APIService apiService(Scenario scenario, String name) {

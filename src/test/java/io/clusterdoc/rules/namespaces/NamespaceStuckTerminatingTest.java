@@ -8,6 +8,7 @@ import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.NamespaceFilter;
 import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.APIServiceBuilder;
@@ -228,6 +229,18 @@ class NamespaceStuckTerminatingTest {
 
     assertThat(scenario.findings()).isEmpty();
     assertThat(scenario.engine().nextRecheck()).isEmpty();
+  }
+
+  @Test
+  void firesOnEveryStuckNamespaceOfTheDemoClusterAndNotOnTheActiveOnes() {
+    Scenario scenario = DemoCluster.load(Scenario.of(new NamespaceStuckTerminating(), NOW), "namespaces.yaml");
+
+    assertThat(scenario.findings()).extracting(f -> f.object().name()).containsExactlyInAnyOrder(
+        "monitoring-old", "ci-runner-42", "crm-sandbox", "legacy-crm", "reports-archive", "payments-staging",
+        "cattle-project-p-66lfd");
+    assertThat(findingFor(scenario, "crm-sandbox").message())
+        .contains("contacts.crm.example.com (3)", "crm.example.com/cleanup (3)");
+    assertThat(findingFor(scenario, "reports-archive").message()).contains("cannot be parsed");
   }
 
   private static NamespaceBuilder terminating(String name, String deletionTimestamp) {

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
@@ -131,5 +132,13 @@ class EndpointsPortNameMismatchTest {
         .addNewSubset().addNewPort().withName("x").withPort(1).endPort().endSubset().build();
 
     assertThat(Scenario.of(new EndpointsPortNameMismatch(), NOW).apply(endpoints).apply(bare).findings()).isEmpty();
+  }
+
+  @Test
+  void firesOnTheDemoClustersMismatchedServicesOnly() {
+    Scenario scenario = DemoCluster.load(Scenario.of(new EndpointsPortNameMismatch(), NOW), "services.yaml");
+
+    assertThat(scenario.findings()).extracting(f -> f.object().name())
+        .containsExactlyInAnyOrder("mongodb-mst", "legacy-api");
   }
 }
