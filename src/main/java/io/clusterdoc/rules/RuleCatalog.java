@@ -1,7 +1,10 @@
 package io.clusterdoc.rules;
 
 import io.clusterdoc.engine.Rule;
+import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodePressure;
+import io.clusterdoc.rules.services.EndpointsPortNameMismatch;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +14,9 @@ import java.util.stream.Collectors;
 /** Every rule clusterdoc ships, in one place: the operator, the scans and the docs all take them from here. */
 public final class RuleCatalog {
   private static final List<Rule> RULES = List.<Rule>of(
+      new NamespaceStuckTerminating(),
+      new ApiServiceUnavailable(),
+      new EndpointsPortNameMismatch(),
       new NodePressure()
   ).stream().sorted(Comparator.comparing(Rule::severity).thenComparing(Rule::id)).toList();
 
