@@ -9,11 +9,15 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.api.v1alpha1.RuleSettings;
 import io.clusterdoc.api.v1alpha1.StatusFinding;
 import io.clusterdoc.rules.RuleCatalog;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class OperatorIntegrationTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final String HOLD = "example.com/hold";
 
   KubernetesClient client;
   KubernetesMockServer server;
@@ -47,9 +52,13 @@ class OperatorIntegrationTest {
     try (InputStream crd = new FileInputStream("crds/clusterdiagnoses.clusterdoc.io-v1.yml")) {
       client.apiextensions().v1().customResourceDefinitions().load(crd).create();
     }
-    OperatorSettings settings = new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300),
-        Duration.ofMillis(100), Duration.ofSeconds(10));
-    operator = new DiagnosisOperator(client, settings, RuleCatalog.all(), Clock.systemUTC());
+    operator = new DiagnosisOperator(client, settings(), RuleCatalog.all(), Clock.systemUTC());
+  }
+
+  /** Short windows so the tests do not wait; the full pass stays out of the way to prove incremental updates. */
+  private static OperatorSettings settings() {
+    return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
+        Duration.ofSeconds(10));
   }
 
   @AfterEach
@@ -85,6 +94,67 @@ class OperatorIntegrationTest {
     await().atMost(TIMEOUT).until(() -> findings("cluster").stream().noneMatch(f -> f.getRule().equals("node-pressure")));
     await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressureResolved").size() == 1);
     assertThat(eventsAbout("worker-1", "NodePressure")).as("no Event per re-evaluation").hasSize(1);
+  }
+
+  @Test
+  void aNamespaceBecomesStuckWithTimeAloneAndResolvesWhenItIsGone() {
+    create(new NamespaceBuilder().withNewMetadata().withName("doomed").withFinalizers(HOLD).endMetadata().build());
+    client.namespaces().withName("doomed").delete();
+    operator.start();
+    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
+    RuleSettings rules = new RuleSettings();
+    rules.setThresholds(Map.of("namespace-stuck-terminating", "2s"));
+    spec.setRules(rules);
+    createDiagnosis("cluster", spec);
+
+    StatusFinding finding = awaitFinding("cluster", "namespace-stuck-terminating", "doomed");
+    assertThat(finding.getSeverity()).isEqualTo("critical");
+    assertThat(finding.getMessage()).contains("longer than 2s");
+
+    Namespace doomed = client.namespaces().withName("doomed").get();
+    doomed.getMetadata().setFinalizers(List.of());
+    client.resource(doomed).update();
+
+    await().atMost(TIMEOUT).until(() -> findings("cluster").isEmpty());
+    await().atMost(TIMEOUT).until(() -> eventsAbout("doomed", "NamespaceStuckTerminatingResolved").size() == 1);
+  }
+
+  @Test
+  void fixingTheEndpointsResolvesTheServiceFinding() {
+    create(fixture("selectorless-service.yaml", Service.class));
+    Endpoints endpoints = create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    StatusFinding finding = awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
+    assertThat(finding.getRelated()).extracting(o -> o.getKind()).contains("Endpoints");
+
+    endpoints.getSubsets().get(0).getPorts().get(0).setName("http");
+    endpoints.getMetadata().setResourceVersion(null);
+    client.resource(endpoints).update();
+
+    await().atMost(TIMEOUT).until(() -> findings("cluster").isEmpty());
+  }
+
+  @Test
+  void aRestartedOperatorKeepsFirstSeenAndRecordsNoEventTwice() {
+    create(fixture("node-under-disk-pressure.yaml", Node.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    StatusFinding before = awaitFinding("cluster", "node-pressure", "worker-1");
+    await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressure").size() == 1);
+    operator.close();
+
+    create(fixture("selectorless-service.yaml", Service.class));
+    create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    operator = new DiagnosisOperator(client, settings(), RuleCatalog.all(), Clock.systemUTC());
+    operator.start();
+
+    awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
+    StatusFinding after = awaitFinding("cluster", "node-pressure", "worker-1");
+    assertThat(after.getFirstSeen()).isEqualTo(before.getFirstSeen());
+    assertThat(eventsAbout("worker-1", "NodePressure")).hasSize(1);
+    assertThat(eventsAbout("legacy-api", "EndpointsPortNameMismatch")).hasSize(1);
   }
 
   @Test
@@ -152,8 +222,4 @@ class OperatorIntegrationTest {
         .toList();
   }
 
-  @SuppressWarnings("unused")
-  private static Map<String, String> labels(String key, String value) {
-    return Map.of(key, value);
-  }
 }
