@@ -1,12 +1,14 @@
 package io.clusterdoc.cli;
 
-import io.clusterdoc.operator.OperatorSettings;
-import io.clusterdoc.operator.DiagnosisOperator;
 import io.clusterdoc.engine.Durations;
+import io.clusterdoc.operator.DiagnosisOperator;
+import io.clusterdoc.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,11 +24,14 @@ final class RunCommand implements Callable<Integer> {
       description = "At most one status write per ClusterDiagnosis in this window (default: ${DEFAULT-VALUE}).")
   private String statusInterval;
 
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
     OperatorSettings settings = OperatorSettings.defaults()
-        .withFullPassInterval(Durations.parse(fullPassInterval))
-        .withStatusInterval(Durations.parse(statusInterval));
+        .withFullPassInterval(duration(fullPassInterval, "--full-pass-interval"))
+        .withStatusInterval(duration(statusInterval, "--status-interval"));
     CountDownLatch stopped = new CountDownLatch(1);
     KubernetesClient client = new KubernetesClientBuilder().build();
     DiagnosisOperator operator = new DiagnosisOperator(client, settings);
@@ -38,5 +43,13 @@ final class RunCommand implements Callable<Integer> {
     operator.start();
     stopped.await();
     return 0;
+  }
+
+  private Duration duration(String value, String option) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
   }
 }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,11 +102,7 @@ class OperatorIntegrationTest {
     create(new NamespaceBuilder().withNewMetadata().withName("doomed").withFinalizers(HOLD).endMetadata().build());
     client.namespaces().withName("doomed").delete();
     operator.start();
-    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
-    RuleSettings rules = new RuleSettings();
-    rules.setThresholds(Map.of("namespace-stuck-terminating", "2s"));
-    spec.setRules(rules);
-    createDiagnosis("cluster", spec);
+    createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("namespace-stuck-terminating", "2s"))));
 
     StatusFinding finding = awaitFinding("cluster", "namespace-stuck-terminating", "doomed");
     assertThat(finding.getSeverity()).isEqualTo("critical");
@@ -160,11 +157,7 @@ class OperatorIntegrationTest {
   @Test
   void aSpecThatNamesAnUnknownRuleIsReportedInTheReadyCondition() {
     operator.start();
-    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
-    RuleSettings rules = new RuleSettings();
-    rules.setDisabled(List.of("node-pressure", "no-such-rule"));
-    spec.setRules(rules);
-    createDiagnosis("invalid", spec);
+    createDiagnosis("invalid", withRules(r -> r.setDisabled(List.of("node-pressure", "no-such-rule"))));
 
     await().atMost(TIMEOUT).until(() -> readyCondition("invalid").filter(c -> c.getStatus().equals("False")).isPresent());
     io.fabric8.kubernetes.api.model.Condition ready = readyCondition("invalid").orElseThrow();
@@ -185,6 +178,14 @@ class OperatorIntegrationTest {
         .editStatus()
         .editMatchingCondition(c -> "DiskPressure".equals(c.getType())).withStatus("False").endCondition()
         .endStatus().build();
+  }
+
+  private static ClusterDiagnosisSpec withRules(Consumer<RuleSettings> settings) {
+    RuleSettings rules = new RuleSettings();
+    settings.accept(rules);
+    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
+    spec.setRules(rules);
+    return spec;
   }
 
   private void createDiagnosis(String name, ClusterDiagnosisSpec spec) {

@@ -6,7 +6,7 @@ import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.RuleCatalog;
 import org.junit.jupiter.api.Test;
 
-class RulesCommandTest {
+class CommandLineTest {
   @Test
   void listsEveryRuleWithSeverityAndDescription() {
     CliRun run = CliRun.of("rules");
@@ -25,5 +25,13 @@ class RulesCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: ").contains("diagnose");
+  }
+
+  @Test
+  void runRejectsAMalformedIntervalBeforeTouchingAnyCluster() {
+    CliRun run = CliRun.of("run", "--status-interval", "soon");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --status-interval: 'soon' is not a duration");
   }
 }
