@@ -160,7 +160,7 @@ public final class PodEvicted implements Rule {
     Map<Cause, Long> causes = evicted.stream().collect(Collectors.groupingBy(pod -> Cause.of(evictionMessage(pod)),
         () -> new EnumMap<>(Cause.class), Collectors.counting()));
     String what = owner.isPresent()
-        ? object.kind() + " " + namespace + "/" + object.name() + " has " + count(evicted.size(), "evicted pod")
+        ? object.kind() + " " + namespace + "/" + object.name() + " has " + PodText.count(evicted.size(), "evicted pod")
         : "Pod " + namespace + "/" + object.name() + " was evicted";
     return Finding.builder(ID, Severity.WARNING, object)
         .message(what + " (" + summary(causes) + ")" + onNodes(evicted) + ".")
@@ -189,7 +189,7 @@ public final class PodEvicted implements Rule {
     if (nodes.isEmpty()) {
       return "";
     }
-    return (nodes.size() == 1 ? " on node " : " on nodes ") + shown(nodes, SHOWN_NODES, ", ");
+    return (nodes.size() == 1 ? " on node " : " on nodes ") + PodText.shown(nodes, SHOWN_NODES, ", ");
   }
 
   // Explanations first: when the text is clipped, what goes is the tail of the quoted messages.
@@ -199,7 +199,7 @@ public final class PodEvicted implements Rule {
     List<String> messages = evicted.stream().map(PodEvicted::evictionMessage).filter(m -> !m.isEmpty())
         .distinct().map(m -> "\"" + m + "\"").toList();
     String quoted = messages.isEmpty() ? "The pods carry no eviction message."
-        : "The kubelet said: " + shown(messages, SHOWN_MESSAGES, "; ") + ".";
+        : "The kubelet said: " + PodText.shown(messages, SHOWN_MESSAGES, "; ") + ".";
     return explanations.isEmpty() ? quoted : explanations + " " + quoted;
   }
 
@@ -213,16 +213,7 @@ public final class PodEvicted implements Rule {
     return fixes + " " + kept + " To delete only evicted pods: kubectl get pods -n " + namespace
         + " -o json | jq -r '.items[] | select(.status.reason==\"Evicted\") | .metadata.name' | xargs -r kubectl "
         + "delete pod -n " + namespace + ". Avoid `kubectl get pods --all-namespaces | grep Evicted | ... | xargs "
-        + "kubectl delete pod`: grep matches the text anywhere in the line, not status.reason, and its variants also delete "
-        + "Pending, Completed or ImagePullBackOff pods.";
-  }
-
-  private static String count(int n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
-  }
-
-  private static String shown(List<String> items, int limit, String separator) {
-    String listed = String.join(separator, items.subList(0, Math.min(limit, items.size())));
-    return items.size() > limit ? listed + " and " + (items.size() - limit) + " more" : listed;
+        + "kubectl delete pod`: grep matches the text anywhere in the line, not status.reason, and its variants "
+        + "also delete Pending, Completed or ImagePullBackOff pods.";
   }
 }
