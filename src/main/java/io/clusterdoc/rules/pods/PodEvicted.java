@@ -213,7 +213,7 @@ public final class PodEvicted implements Rule {
     return fixes + " " + kept + " To delete only evicted pods: kubectl get pods -n " + namespace
         + " -o json | jq -r '.items[] | select(.status.reason==\"Evicted\") | .metadata.name' | xargs -r kubectl "
         + "delete pod -n " + namespace + ". Avoid `kubectl get pods --all-namespaces | grep Evicted | ... | xargs "
-        + "kubectl delete pod`: grep matches the text anywhere in the line, not status.reason, and its variants "
-        + "also delete Pending, Completed or ImagePullBackOff pods.";
+        + "kubectl delete pod`: the STATUS column is not status.reason (evicted pods may show Error or "
+        + "ContainerStatusUnknown), and its variants also delete Pending, Completed or ImagePullBackOff pods.";
   }
 }
