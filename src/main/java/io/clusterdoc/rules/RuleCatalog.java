@@ -2,8 +2,11 @@ package io.clusterdoc.rules;
 
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodePressure;
+import io.clusterdoc.rules.pods.PodCrashLooping;
+import io.clusterdoc.rules.pods.PodEvicted;
 import io.clusterdoc.rules.services.EndpointsPortNameMismatch;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +20,10 @@ public final class RuleCatalog {
       new NamespaceStuckTerminating(),
       new ApiServiceUnavailable(),
       new EndpointsPortNameMismatch(),
-      new NodePressure()
+      new CorednsNotReady(),
+      new PodEvicted(),
+      new NodePressure(),
+      new PodCrashLooping()
   ).stream().sorted(Comparator.comparing(Rule::severity).thenComparing(Rule::id)).toList();
 
   private RuleCatalog() {

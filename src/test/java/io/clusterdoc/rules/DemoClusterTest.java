@@ -9,6 +9,7 @@ import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
 import io.clusterdoc.rules.pods.PodEvicted;
+import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,14 +33,13 @@ class DemoClusterTest {
   }
 
   @Test
-  void eachRuleFiresOnTheBrokenObjectsOfTheDemoAndOnNothingHealthy() throws IOException {
+  void eachRuleFiresOnTheBrokenObjectsOfTheDemoAndOnNothingHealthy() {
     Scenario scenario = Scenario.of(
         List.of(new CorednsNotReady(), new PodEvicted(), new PodCrashLooping(), new NodePressure()),
         EngineConfig.DEFAULT, NOW);
     for (String file : List.of("kube-system.yaml", "workloads.yaml", "nodes.yaml")) {
-      new ManifestReader().read(DEMO.resolve(file)).objects().forEach(scenario.store()::put);
+      DemoCluster.load(scenario, file);
     }
-    scenario.fullPass();
 
     assertThat(scenario.findings()).extracting(f -> f.rule() + " " + f.object().display())
         .containsExactlyInAnyOrder(

@@ -18,8 +18,9 @@ public final class NodePressure extends ObjectRule<Node> {
       "MemoryPressure", "Find the pods using the most memory on the node (kubectl top pod -A --sort-by=memory, filtered to "
           + "the node), set memory requests and limits that match real use, or move workloads away.",
       "DiskPressure", "Free disk on the node: remove unused images (crictl rmi --prune), old container logs and large "
-          + "emptyDir volumes; give emptyDir volumes a sizeLimit and pods ephemeral-storage limits. The kubelet removes "
-          + "the node.kubernetes.io/disk-pressure taint itself once usage is below the eviction threshold.",
+          + "emptyDir volumes; give emptyDir volumes a sizeLimit and pods ephemeral-storage limits. Once usage is below the "
+          + "kubelet's eviction threshold the kubelet clears the condition and the node lifecycle controller removes the "
+          + "node.kubernetes.io/disk-pressure taint; removing the taint by hand first only lets new pods be evicted again.",
       "PIDPressure", "Find the process leaking threads or processes on the node and set pod PID limits "
           + "(podPidsLimit in the kubelet configuration).");
 
