@@ -6,33 +6,19 @@ import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * A rule whose subjects are the objects of one kind, keyed by their store key. Subclasses that read other kinds
  * map those objects to the subjects they affect in {@link #subjectsOfRelated}.
  */
-public abstract class ObjectRule<T extends HasMetadata> implements Rule {
-  private final String id;
-  private final Severity severity;
-  private final String description;
+public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
   private final Class<T> subjectType;
-  private final Set<Kind> reads;
-  private final Duration defaultThreshold;
 
   protected ObjectRule(String id, Severity severity, String description, Class<T> subjectType,
       Duration defaultThreshold, Kind... alsoReads) {
-    this.id = id;
-    this.severity = severity;
-    this.description = description;
+    super(id, severity, description, defaultThreshold, Kind.of(subjectType).orElseThrow(), alsoReads);
     this.subjectType = subjectType;
-    this.defaultThreshold = defaultThreshold;
-    Set<Kind> kinds = EnumSet.of(Kind.of(subjectType).orElseThrow());
-    kinds.addAll(List.of(alsoReads));
-    this.reads = Set.copyOf(kinds);
   }
 
   protected ObjectRule(String id, Severity severity, String description, Class<T> subjectType, Kind... alsoReads) {
@@ -49,32 +35,7 @@ public abstract class ObjectRule<T extends HasMetadata> implements Rule {
 
   /** A finding of this rule about the given object, to be completed by the caller. */
   protected Finding.Builder finding(HasMetadata object) {
-    return Finding.builder(id, severity, ObjectRef.of(object));
-  }
-
-  @Override
-  public final String id() {
-    return id;
-  }
-
-  @Override
-  public final Severity severity() {
-    return severity;
-  }
-
-  @Override
-  public final String description() {
-    return description;
-  }
-
-  @Override
-  public final Set<Kind> reads() {
-    return reads;
-  }
-
-  @Override
-  public final Optional<Duration> defaultThreshold() {
-    return Optional.ofNullable(defaultThreshold);
+    return finding(ObjectRef.of(object));
   }
 
   @Override

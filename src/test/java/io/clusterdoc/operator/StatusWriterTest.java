@@ -6,6 +6,7 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.api.v1alpha1.FindingSummary;
+import io.clusterdoc.testing.TestClock;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -13,11 +14,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +25,7 @@ class StatusWriterTest {
   KubernetesClient client;
   KubernetesMockServer server;
 
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-20T10:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
   private StatusWriter writer;
   private ClusterDiagnosis diagnosis;
 
@@ -95,32 +93,5 @@ class StatusWriterTest {
 
   private String resourceVersion() {
     return client.resources(ClusterDiagnosis.class).withName("cluster").get().getMetadata().getResourceVersion();
-  }
-
-  private static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -15,9 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,13 +25,13 @@ import java.util.List;
  */
 public final class Scenario {
   private final ObjectStore store = new ObjectStore();
-  private final MutableClock clock;
+  private final TestClock clock;
   private final Engine engine;
   private final List<Finding> appeared = new ArrayList<>();
   private final List<Finding> resolved = new ArrayList<>();
 
   private Scenario(List<Rule> rules, EngineConfig config, Instant now) {
-    this.clock = new MutableClock(now);
+    this.clock = new TestClock(now);
     this.engine = new Engine(store, rules, config, clock, new Engine.Listener() {
       @Override
       public void appeared(TrackedFinding finding) {
@@ -92,7 +90,7 @@ public final class Scenario {
 
   /** Moves the clock and runs what became due. */
   public Scenario advance(java.time.Duration by) {
-    clock.now = clock.now.plus(by);
+    clock.advance(by);
     engine.runDueRechecks();
     return this;
   }
@@ -126,28 +124,5 @@ public final class Scenario {
 
   public Engine engine() {
     return engine;
-  }
-
-  private static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -5,7 +5,7 @@ import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
-import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.AbstractRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,19 +25,17 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The cluster DNS does not answer: CoreDNS pods run but are not Ready, or the kube-dns Service has no ready endpoint
  * or no pods at all. Every lookup of a Service name then fails with "Temporary failure in name resolution".
  */
-public final class CorednsNotReady implements Rule {
+public final class CorednsNotReady extends AbstractRule {
   public static final String ID = "coredns-not-ready";
 
   private static final String NAMESPACE = "kube-system";
@@ -49,8 +47,6 @@ public final class CorednsNotReady implements Rule {
   private static final int READY_PLUGIN_PORT = 8181;
   private static final String READY_PLUGIN_PATH = "/ready";
   private static final String LOGS = "kubectl -n kube-system logs -l k8s-app=kube-dns";
-  private static final Set<Kind> READS = Set.copyOf(EnumSet.of(
-      Kind.POD, Kind.SERVICE, Kind.ENDPOINTS, Kind.CONFIG_MAP, Kind.DEPLOYMENT, Kind.EVENT));
 
   /** What one finding tells: why, as far as the objects show, and what to do about it. */
   private record Explanation(String cause, String remediation) {
@@ -107,24 +103,10 @@ public final class CorednsNotReady implements Rule {
     }
   }
 
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public Severity severity() {
-    return Severity.CRITICAL;
-  }
-
-  @Override
-  public String description() {
-    return "CoreDNS pods are not Ready or the kube-dns Service has no ready endpoint: name resolution fails";
-  }
-
-  @Override
-  public Set<Kind> reads() {
-    return READS;
+  public CorednsNotReady() {
+    super(ID, Severity.CRITICAL,
+        "CoreDNS pods are not Ready or the kube-dns Service has no ready endpoint: name resolution fails", null,
+        Kind.POD, Kind.SERVICE, Kind.ENDPOINTS, Kind.CONFIG_MAP, Kind.DEPLOYMENT, Kind.EVENT);
   }
 
   @Override
@@ -211,7 +193,7 @@ public final class CorednsNotReady implements Rule {
     return pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
   }
 
-  private static Finding notReady(Pod pod, Optional<ConfigMap> corefileWithoutReady, ClusterView view) {
+  private Finding notReady(Pod pod, Optional<ConfigMap> corefileWithoutReady, ClusterView view) {
     boolean readyPluginMissing = corefileWithoutReady.isPresent() && probesReadyPlugin(pod);
     Optional<Event> probeFailure = latestUnhealthyEvent(pod, view);
     NotReadyCause cause = NotReadyCause.of(readyPluginMissing, probeFailure);
@@ -283,7 +265,7 @@ public final class CorednsNotReady implements Rule {
     return words[0].equals("ready");
   }
 
-  private static Optional<Finding> serviceFinding(Service service, List<Pod> dnsPods, ClusterView view) {
+  private Optional<Finding> serviceFinding(Service service, List<Pod> dnsPods, ClusterView view) {
     if (dnsPods.isEmpty()) {
       return Optional.of(noDnsPods(service, view));
     }
@@ -309,7 +291,7 @@ public final class CorednsNotReady implements Rule {
         : "Endpoints kube-system/kube-dns lists its " + notReady + " address(es) only under notReadyAddresses.");
   }
 
-  private static Finding noReadyEndpoint(Service service, String gap, List<Pod> dnsPods) {
+  private Finding noReadyEndpoint(Service service, String gap, List<Pod> dnsPods) {
     return findingOn(service)
         .message("Service kube-system/kube-dns" + clusterIp(service)
             + " has no ready endpoint, so every DNS query from pods fails.")
@@ -337,7 +319,7 @@ public final class CorednsNotReady implements Rule {
     return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "no status" : pod.getStatus().getPhase();
   }
 
-  private static Finding noDnsPods(Service service, ClusterView view) {
+  private Finding noDnsPods(Service service, ClusterView view) {
     Optional<Deployment> deployment = view.get(Deployment.class, NAMESPACE, COREDNS_NAME);
     Explanation why = deployment.map(CorednsNotReady::withoutPods).orElse(new Explanation(
         "There is no Deployment kube-system/coredns either: the DNS add-on was removed, or it runs under other names "
@@ -379,8 +361,8 @@ public final class CorednsNotReady implements Rule {
         .orElse("");
   }
 
-  private static Finding.Builder findingOn(HasMetadata object) {
-    return Finding.builder(ID, Severity.CRITICAL, ObjectRef.of(object));
+  private Finding.Builder findingOn(HasMetadata object) {
+    return finding(ObjectRef.of(object));
   }
 
   private static String clusterIp(Service service) {

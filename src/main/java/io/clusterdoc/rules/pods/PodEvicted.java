@@ -5,7 +5,7 @@ import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
-import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.AbstractRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,14 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Pods the kubelet evicted (phase Failed, reason Evicted). They are grouped by owner: a ReplicaSet whose pods keep
  * being evicted leaves hundreds of Failed pods behind that share one cause and one fix, so it gets one finding.
  */
-public final class PodEvicted implements Rule {
+public final class PodEvicted extends AbstractRule {
   public static final String ID = "pod-evicted";
 
   private static final String OWNER_SUBJECT = "owner:";
@@ -84,24 +83,10 @@ public final class PodEvicted implements Rule {
     }
   }
 
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public Severity severity() {
-    return Severity.WARNING;
-  }
-
-  @Override
-  public String description() {
-    return "Pods evicted by the kubelet (node memory or disk pressure, ephemeral-storage limits), grouped by owner";
-  }
-
-  @Override
-  public Set<Kind> reads() {
-    return Set.of(Kind.POD);
+  public PodEvicted() {
+    super(ID, Severity.WARNING,
+        "Pods evicted by the kubelet (node memory or disk pressure, ephemeral-storage limits), grouped by owner", null,
+        Kind.POD);
   }
 
   // The engine passes the pod as it was and as it is: one of them is evicted whenever the group can change.
@@ -152,7 +137,7 @@ public final class PodEvicted implements Rule {
     return view.get(Pod.class, key).map(List::of).orElse(List.of());
   }
 
-  private static Finding finding(List<Pod> evicted) {
+  private Finding finding(List<Pod> evicted) {
     Pod first = evicted.get(0);
     String namespace = first.getMetadata().getNamespace();
     Optional<OwnerReference> owner = owner(first);
@@ -162,7 +147,7 @@ public final class PodEvicted implements Rule {
     String what = owner.isPresent()
         ? object.kind() + " " + namespace + "/" + object.name() + " has " + PodText.count(evicted.size(), "evicted pod")
         : "Pod " + namespace + "/" + object.name() + " was evicted";
-    return Finding.builder(ID, Severity.WARNING, object)
+    return finding(object)
         .message(what + " (" + summary(causes) + ")" + onNodes(evicted) + ".")
         .cause(cause(causes, evicted))
         .remediation(remediation(causes, namespace, owner.isPresent()))
