@@ -38,7 +38,7 @@ public final class ObjectStore implements ClusterView {
   /** Adds or replaces an object; returns the previous version, if any. Objects of kinds no rule reads are ignored. */
   public Optional<HasMetadata> put(HasMetadata object) {
     Optional<Kind> kind = Kind.of(object);
-    if (kind.isEmpty() || isIgnoredEvent(object)) {
+    if (kind.isEmpty() || !isInput(object)) {
       return Optional.empty();
     }
     Pruning.prune(object);
@@ -151,13 +151,17 @@ public final class ObjectStore implements ClusterView {
     return refs == null ? List.of() : refs.stream().map(OwnerReference::getUid).filter(Objects::nonNull).toList();
   }
 
-  private static boolean isIgnoredEvent(HasMetadata object) {
+  /**
+   * Whether a rule may read the object: everything of a watched kind except Events that are not Warnings, or that
+   * clusterdoc wrote itself. Informer caches apply the same test, so what is never read is never held.
+   */
+  public static boolean isInput(HasMetadata object) {
     if (!(object instanceof Event event)) {
-      return false;
+      return true;
     }
     boolean own = OWN_EVENT_SOURCE.equals(event.getReportingComponent())
         || (event.getSource() != null && OWN_EVENT_SOURCE.equals(event.getSource().getComponent()));
-    return own || !"Warning".equals(event.getType()) || event.getInvolvedObject() == null;
+    return !own && "Warning".equals(event.getType()) && event.getInvolvedObject() != null;
   }
 
   private static String involvedKey(ObjectReference ref) {

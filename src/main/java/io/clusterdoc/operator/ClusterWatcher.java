@@ -1,6 +1,7 @@
 package io.clusterdoc.operator;
 
 import io.clusterdoc.cluster.Kind;
+import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.input.LiveCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,7 @@ final class ClusterWatcher implements AutoCloseable {
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (Kind kind : Kind.values()) {
       SharedIndexInformer<? extends HasMetadata> informer = informer(kind);
-      informer.addEventHandler(new Forwarder<>());
+      cacheOnlyInput(informer);
       informers.add(informer);
       started.add(informer.start().toCompletableFuture()
           .exceptionally(e -> {
@@ -55,6 +56,11 @@ final class ClusterWatcher implements AutoCloseable {
       LOG.warn("informer start failed: {}", e.getMessage());
     }
     loop.markSynced();
+  }
+
+  private <T extends HasMetadata> void cacheOnlyInput(SharedIndexInformer<T> informer) {
+    informer.itemStore(new InformerCache<>());
+    informer.addEventHandler(new Forwarder<>());
   }
 
   private SharedIndexInformer<? extends HasMetadata> informer(Kind kind) {
@@ -77,12 +83,16 @@ final class ClusterWatcher implements AutoCloseable {
   private final class Forwarder<T extends HasMetadata> implements ResourceEventHandler<T> {
     @Override
     public void onAdd(T object) {
-      loop.changed(null, object);
+      if (ObjectStore.isInput(object)) {
+        loop.changed(null, object);
+      }
     }
 
     @Override
     public void onUpdate(T before, T after) {
-      loop.changed(before, after);
+      if (ObjectStore.isInput(after)) {
+        loop.changed(before, after);
+      }
     }
 
     @Override
