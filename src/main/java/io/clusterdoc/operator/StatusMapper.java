@@ -1,5 +1,7 @@
 package io.clusterdoc.operator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.api.v1alpha1.FindingObject;
@@ -14,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +26,12 @@ final class StatusMapper {
   static final String READY = "Ready";
   static final String REASON_DIAGNOSING = "Diagnosing";
   static final String REASON_INVALID_SPEC = "InvalidSpec";
+  /**
+   * Findings are listed until their serialized size reaches this, whatever maxFindings says: the whole object
+   * must stay far below the API server's 1 MiB limit (etcd's request limit is 1.5 MiB).
+   */
+  static final int FINDINGS_BUDGET_BYTES = 512 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private StatusMapper() {
   }
@@ -34,8 +43,8 @@ final class StatusMapper {
     ClusterDiagnosisStatus status = new ClusterDiagnosisStatus();
     status.setObservedGeneration(generation);
     status.setSummary(summary(findings));
-    status.setFindings(findings.stream().limit(max).map(StatusMapper::toStatus).toList());
-    status.setTruncated(Math.max(0, findings.size() - max));
+    status.setFindings(listed(findings, max));
+    status.setTruncated(findings.size() - status.getFindings().size());
     status.setConditions(List.of(ready(previous, "True", REASON_DIAGNOSING,
         ruleCount + " rules are watching the cluster")));
     return status;
@@ -60,6 +69,28 @@ final class StatusMapper {
       return List.of();
     }
     return status.getFindings().stream().map(StatusMapper::fromStatus).flatMap(Optional::stream).toList();
+  }
+
+  private static List<StatusFinding> listed(List<TrackedFinding> findings, int max) {
+    List<StatusFinding> listed = new ArrayList<>();
+    long bytes = 0;
+    for (TrackedFinding tracked : findings) {
+      StatusFinding finding = toStatus(tracked);
+      bytes += serializedSize(finding);
+      if (listed.size() == max || bytes > FINDINGS_BUDGET_BYTES) {
+        break;
+      }
+      listed.add(finding);
+    }
+    return listed;
+  }
+
+  private static int serializedSize(StatusFinding finding) {
+    try {
+      return JSON.writeValueAsBytes(finding).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a status finding cannot be serialized", e);
+    }
   }
 
   static int maxFindings(ClusterDiagnosisSpec spec) {
