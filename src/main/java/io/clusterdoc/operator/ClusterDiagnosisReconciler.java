@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
   private final EvaluationLoop loop;
   private final StatusWriter statusWriter;
   private final int ruleCount;
+  private volatile IndexerResourceCache<ClusterDiagnosis> primaryCache;
 
   ClusterDiagnosisReconciler(SpecReader specReader, EvaluationLoop loop, StatusWriter statusWriter, int ruleCount) {
     this.specReader = specReader;
@@ -46,12 +48,12 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
 
   @Override
   public List<EventSource<?, ClusterDiagnosis>> prepareEventSources(EventSourceContext<ClusterDiagnosis> context) {
+    primaryCache = context.getPrimaryCache();
     return List.of(findingsChanged);
   }
 
   @Override
   public UpdateControl<ClusterDiagnosis> reconcile(ClusterDiagnosis diagnosis, Context<ClusterDiagnosis> context) {
-    forgetDeleted(context);
     long generation = Optional.ofNullable(diagnosis.getMetadata().getGeneration()).orElse(0L);
     ClusterDiagnosisStatus desired;
     try {
@@ -69,9 +71,10 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
     return control;
   }
 
-  private void forgetDeleted(Context<ClusterDiagnosis> context) {
-    Set<String> names = context.getPrimaryCache().list().map(d -> d.getMetadata().getName())
-        .collect(Collectors.toSet());
-    loop.retainOnly(names);
+  /** The names of the diagnoses that exist, once the controller has its cache. */
+  Optional<Set<String>> existingDiagnoses() {
+    IndexerResourceCache<ClusterDiagnosis> cache = primaryCache;
+    return cache == null ? Optional.empty()
+        : Optional.of(cache.list().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
   }
 }

@@ -26,7 +26,8 @@ public final class DiagnosisOperator implements AutoCloseable {
     this.settings = settings;
     this.events = new FindingEvents(client, clock, instanceName());
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
-    this.loop = new EvaluationLoop(rules, clock, name -> events, name -> reconciler.get().findingsChanged(name));
+    this.loop = new EvaluationLoop(rules, clock, name -> events, name -> reconciler.get().findingsChanged(name),
+        () -> reconciler.get().existingDiagnoses());
     this.watcher = new ClusterWatcher(client, loop);
     reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules), loop,
         new StatusWriter(client, clock, settings.statusInterval()), rules.size()));

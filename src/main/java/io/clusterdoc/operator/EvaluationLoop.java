@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,18 +61,21 @@ final class EvaluationLoop implements AutoCloseable {
   private final Clock clock;
   private final Function<String, Engine.Listener> listeners;
   private final Consumer<String> findingsChanged;
+  private final Supplier<Optional<Set<String>>> existingDiagnoses;
   private boolean synced;
 
   /**
    * @param listeners the appear/resolve listener for the diagnosis of the given name
    * @param findingsChanged told the name of a diagnosis whose findings changed
+   * @param existingDiagnoses the names of the diagnoses that exist, when known
    */
   EvaluationLoop(Collection<Rule> rules, Clock clock, Function<String, Engine.Listener> listeners,
-      Consumer<String> findingsChanged) {
+      Consumer<String> findingsChanged, Supplier<Optional<Set<String>>> existingDiagnoses) {
     this.rules = rules;
     this.clock = clock;
     this.listeners = listeners;
     this.findingsChanged = findingsChanged;
+    this.existingDiagnoses = existingDiagnoses;
   }
 
   void start(OperatorSettings settings) {
@@ -132,23 +137,24 @@ final class EvaluationLoop implements AutoCloseable {
     return done;
   }
 
-  /** Forgets diagnoses that no longer exist. */
-  void retainOnly(Collection<String> names) {
-    executor.execute(guarded(() -> {
-      diagnoses.keySet().retainAll(names);
-      snapshots.keySet().retainAll(names);
-    }));
-  }
-
   Optional<Snapshot> snapshot(String name) {
     return Optional.ofNullable(snapshots.get(name));
   }
 
   private void runDueRechecks() {
+    forgetDeleted();
     if (synced) {
       diagnoses.values().forEach(d -> d.engine.runDueRechecks());
       publish();
     }
+  }
+
+  /** A deleted diagnosis must stop recording Events; there is no finalizer to tell us, so look. */
+  private void forgetDeleted() {
+    existingDiagnoses.get().ifPresent(names -> {
+      diagnoses.keySet().retainAll(names);
+      snapshots.keySet().retainAll(names);
+    });
   }
 
   private void fullPass() {

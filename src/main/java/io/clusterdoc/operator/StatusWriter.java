@@ -35,6 +35,7 @@ final class StatusWriter {
   private final KubernetesClient client;
   private final Clock clock;
   private final Duration interval;
+  /** By uid: a diagnosis deleted and created again under the same name starts afresh. */
   private final Map<String, Written> lastWritten = new ConcurrentHashMap<>();
 
   StatusWriter(KubernetesClient client, Clock clock, Duration interval) {
@@ -48,8 +49,8 @@ final class StatusWriter {
    * holds). Returns how long to wait when the previous write was too recent: the caller tries again then.
    */
   Optional<Duration> write(ClusterDiagnosis current, ClusterDiagnosisStatus desired) {
-    String name = current.getMetadata().getName();
-    Written last = lastWritten.get(name);
+    String uid = current.getMetadata().getUid();
+    Written last = lastWritten.get(uid);
     ClusterDiagnosisStatus reference = last != null ? last.status() : current.getStatus();
     if (sameContent(desired, reference)) {
       return Optional.empty();
@@ -63,12 +64,8 @@ final class StatusWriter {
     }
     desired.setLastUpdated(StatusMapper.timestamp(now));
     update(current, desired);
-    lastWritten.put(name, new Written(desired, now));
+    lastWritten.put(uid, new Written(desired, now));
     return Optional.empty();
-  }
-
-  void forget(String name) {
-    lastWritten.remove(name);
   }
 
   private void update(ClusterDiagnosis current, ClusterDiagnosisStatus status) {

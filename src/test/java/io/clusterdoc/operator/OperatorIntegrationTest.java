@@ -155,6 +155,22 @@ class OperatorIntegrationTest {
   }
 
   @Test
+  void aDeletedDiagnosisStopsRecordingEvents() {
+    Node pressured = create(fixture("node-under-disk-pressure.yaml", Node.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    awaitFinding("cluster", "node-pressure", "worker-1");
+
+    client.resources(ClusterDiagnosis.class).withName("cluster").delete();
+    await().atMost(TIMEOUT).until(() -> client.resources(ClusterDiagnosis.class).withName("cluster").get() == null);
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+    client.resource(relieved(pressured)).update();
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        .until(() -> eventsAbout("worker-1", "NodePressureResolved").isEmpty());
+  }
+
+  @Test
   void aSpecThatNamesAnUnknownRuleIsReportedInTheReadyCondition() {
     operator.start();
     createDiagnosis("invalid", withRules(r -> r.setDisabled(List.of("node-pressure", "no-such-rule"))));
