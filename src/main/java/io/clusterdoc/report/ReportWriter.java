@@ -16,13 +16,15 @@ import java.util.List;
 /** Prints a report as a table for people or as JSON/YAML for programs. */
 public final class ReportWriter {
   private static final int MESSAGE_WIDTH = 100;
+  private static final JsonInclude.Value NON_NULL =
+      JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL);
 
   private final ObjectMapper json = JsonMapper.builder()
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .defaultPropertyInclusion(NON_NULL)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
   private final ObjectMapper yaml = YAMLMapper.builder()
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .defaultPropertyInclusion(NON_NULL)
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .build();
