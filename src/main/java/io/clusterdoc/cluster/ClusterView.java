@@ -26,8 +26,6 @@ public interface ClusterView {
   /** Pods whose ownerReferences name this uid. */
   Collection<Pod> podsOwnedBy(String ownerUid);
 
-  Collection<Pod> podsOnNode(String nodeName);
-
   /** Warning Events about the object, newest last; a bounded number per object. */
   List<Event> warningEventsAbout(HasMetadata object);
 }

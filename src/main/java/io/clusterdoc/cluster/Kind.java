@@ -15,34 +15,28 @@ import java.util.Optional;
 
 /** The kinds of object the rules read: nothing else is cached, listed or loaded from files. */
 public enum Kind {
-  POD(Pod.class, "v1", "Pod", true),
-  NODE(Node.class, "v1", "Node", false),
-  NAMESPACE(Namespace.class, "v1", "Namespace", false),
-  SERVICE(Service.class, "v1", "Service", true),
-  ENDPOINTS(Endpoints.class, "v1", "Endpoints", true),
-  EVENT(Event.class, "v1", "Event", true),
-  API_SERVICE(APIService.class, "apiregistration.k8s.io/v1", "APIService", false),
-  CONFIG_MAP(ConfigMap.class, "v1", "ConfigMap", true),
-  DEPLOYMENT(Deployment.class, "apps/v1", "Deployment", true);
+  POD(Pod.class, "Pod", true),
+  NODE(Node.class, "Node", false),
+  NAMESPACE(Namespace.class, "Namespace", false),
+  SERVICE(Service.class, "Service", true),
+  ENDPOINTS(Endpoints.class, "Endpoints", true),
+  EVENT(Event.class, "Event", true),
+  API_SERVICE(APIService.class, "APIService", false),
+  CONFIG_MAP(ConfigMap.class, "ConfigMap", true),
+  DEPLOYMENT(Deployment.class, "Deployment", true);
 
   private final Class<? extends HasMetadata> type;
-  private final String apiVersion;
   private final String kindName;
   private final boolean namespaced;
 
-  Kind(Class<? extends HasMetadata> type, String apiVersion, String kindName, boolean namespaced) {
+  Kind(Class<? extends HasMetadata> type, String kindName, boolean namespaced) {
     this.type = type;
-    this.apiVersion = apiVersion;
     this.kindName = kindName;
     this.namespaced = namespaced;
   }
 
   public Class<? extends HasMetadata> type() {
     return type;
-  }
-
-  public String apiVersion() {
-    return apiVersion;
   }
 
   public String kindName() {

@@ -32,7 +32,6 @@ public final class ObjectStore implements ClusterView {
   private final Map<Kind, Map<String, HasMetadata>> byKind = new EnumMap<>(Kind.class);
   private final MultiIndex<Pod> podsByNamespace = new MultiIndex<>();
   private final MultiIndex<Pod> podsByOwner = new MultiIndex<>();
-  private final MultiIndex<Pod> podsByNode = new MultiIndex<>();
   private final Map<String, List<Event>> eventsByObject = new HashMap<>();
 
   /** Adds or replaces an object; returns the previous version, if any. Objects of kinds no rule reads are ignored. */
@@ -58,10 +57,6 @@ public final class ObjectStore implements ClusterView {
     HasMetadata previous = byKind.getOrDefault(kind.get(), Map.of()).remove(Keys.of(object));
     unindex(previous);
     return Optional.ofNullable(previous);
-  }
-
-  public int size(Kind kind) {
-    return byKind.getOrDefault(kind, Map.of()).size();
   }
 
   public int size() {
@@ -94,11 +89,6 @@ public final class ObjectStore implements ClusterView {
   }
 
   @Override
-  public Collection<Pod> podsOnNode(String nodeName) {
-    return podsByNode.get(nodeName);
-  }
-
-  @Override
   public List<Event> warningEventsAbout(HasMetadata object) {
     String uid = object.getMetadata().getUid();
     List<Event> events = eventsByObject.getOrDefault(involvedKey(object), List.of());
@@ -112,9 +102,6 @@ public final class ObjectStore implements ClusterView {
       String key = Keys.of(pod);
       podsByNamespace.add(pod.getMetadata().getNamespace(), key, pod);
       owners(pod).forEach(uid -> podsByOwner.add(uid, key, pod));
-      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
-        podsByNode.add(pod.getSpec().getNodeName(), key, pod);
-      }
     } else if (object instanceof Event event && event.getInvolvedObject() != null) {
       List<Event> events = eventsByObject.computeIfAbsent(involvedKey(event.getInvolvedObject()), k -> new ArrayList<>());
       events.removeIf(e -> Objects.equals(Keys.of(e), Keys.of(event)));
@@ -131,9 +118,6 @@ public final class ObjectStore implements ClusterView {
       String key = Keys.of(pod);
       podsByNamespace.remove(pod.getMetadata().getNamespace(), key);
       owners(pod).forEach(uid -> podsByOwner.remove(uid, key));
-      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
-        podsByNode.remove(pod.getSpec().getNodeName(), key);
-      }
     } else if (object instanceof Event event && event.getInvolvedObject() != null) {
       String involved = involvedKey(event.getInvolvedObject());
       List<Event> events = eventsByObject.get(involved);
@@ -173,7 +157,7 @@ public final class ObjectStore implements ClusterView {
   }
 
   /** The time an Event last happened, whichever field its producer filled in. */
-  public static String eventTime(Event e) {
+  private static String eventTime(Event e) {
     if (e.getLastTimestamp() != null) {
       return e.getLastTimestamp();
     }
