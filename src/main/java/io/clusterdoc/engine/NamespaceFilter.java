@@ -1,16 +1,21 @@
 package io.clusterdoc.engine;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Namespace name globs: {@code *} any run of characters, {@code ?} one character. Exclude wins over include. */
 public final class NamespaceFilter {
   public static final NamespaceFilter ALL = new NamespaceFilter(List.of(), List.of());
 
+  private final List<String> includeGlobs;
+  private final List<String> excludeGlobs;
   private final List<Pattern> include;
   private final List<Pattern> exclude;
 
   public NamespaceFilter(List<String> include, List<String> exclude) {
+    this.includeGlobs = List.copyOf(include);
+    this.excludeGlobs = List.copyOf(exclude);
     this.include = include.stream().map(NamespaceFilter::glob).toList();
     this.exclude = exclude.stream().map(NamespaceFilter::glob).toList();
   }
@@ -21,6 +26,22 @@ public final class NamespaceFilter {
     }
     boolean included = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(namespace).matches());
     return included && exclude.stream().noneMatch(p -> p.matcher(namespace).matches());
+  }
+
+  /** Equal filters keep an engine: the operator replaces an engine only when its configuration changed. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NamespaceFilter f && includeGlobs.equals(f.includeGlobs) && excludeGlobs.equals(f.excludeGlobs);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(includeGlobs, excludeGlobs);
+  }
+
+  @Override
+  public String toString() {
+    return "include " + includeGlobs + ", exclude " + excludeGlobs;
   }
 
   private static Pattern glob(String glob) {

@@ -155,6 +155,19 @@ class OperatorIntegrationTest {
   }
 
   @Test
+  void aSettledDiagnosisIsNotWrittenAgain() {
+    create(fixture("node-under-disk-pressure.yaml", Node.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    awaitFinding("cluster", "node-pressure", "worker-1");
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+    String settled = client.resources(ClusterDiagnosis.class).withName("cluster").get().getMetadata().getResourceVersion();
+
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> settled.equals(
+        client.resources(ClusterDiagnosis.class).withName("cluster").get().getMetadata().getResourceVersion()));
+  }
+
+  @Test
   void aDeletedDiagnosisStopsRecordingEvents() {
     Node pressured = create(fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
