@@ -26,6 +26,9 @@ public interface ClusterView {
   /** Pods whose ownerReferences name this uid. */
   Collection<Pod> podsOwnedBy(String ownerUid);
 
+  /** Pods bound to this node (spec.nodeName). */
+  Collection<Pod> podsOnNode(String nodeName);
+
   /** Warning Events about the object, newest last; a bounded number per object. */
   List<Event> warningEventsAbout(HasMetadata object);
 }

@@ -7,9 +7,15 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -23,7 +29,13 @@ public enum Kind {
   EVENT(Event.class, "Event", true),
   API_SERVICE(APIService.class, "APIService", false),
   CONFIG_MAP(ConfigMap.class, "ConfigMap", true),
-  DEPLOYMENT(Deployment.class, "Deployment", true);
+  DEPLOYMENT(Deployment.class, "Deployment", true),
+  DAEMON_SET(DaemonSet.class, "DaemonSet", true),
+  JOB(Job.class, "Job", true),
+  PERSISTENT_VOLUME_CLAIM(PersistentVolumeClaim.class, "PersistentVolumeClaim", true),
+  INGRESS(Ingress.class, "Ingress", true),
+  VALIDATING_WEBHOOK_CONFIGURATION(ValidatingWebhookConfiguration.class, "ValidatingWebhookConfiguration", false),
+  MUTATING_WEBHOOK_CONFIGURATION(MutatingWebhookConfiguration.class, "MutatingWebhookConfiguration", false);
 
   private final Class<? extends HasMetadata> type;
   private final String kindName;

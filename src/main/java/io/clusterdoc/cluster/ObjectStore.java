@@ -32,6 +32,7 @@ public final class ObjectStore implements ClusterView {
   private final Map<Kind, Map<String, HasMetadata>> byKind = new EnumMap<>(Kind.class);
   private final MultiIndex<Pod> podsByNamespace = new MultiIndex<>();
   private final MultiIndex<Pod> podsByOwner = new MultiIndex<>();
+  private final MultiIndex<Pod> podsByNode = new MultiIndex<>();
   private final Map<String, List<Event>> eventsByObject = new HashMap<>();
 
   /** Adds or replaces an object; returns the previous version, if any. Objects of kinds no rule reads are ignored. */
@@ -89,6 +90,11 @@ public final class ObjectStore implements ClusterView {
   }
 
   @Override
+  public Collection<Pod> podsOnNode(String nodeName) {
+    return podsByNode.get(nodeName);
+  }
+
+  @Override
   public List<Event> warningEventsAbout(HasMetadata object) {
     String uid = object.getMetadata().getUid();
     List<Event> events = eventsByObject.getOrDefault(involvedKey(object), List.of());
@@ -102,6 +108,7 @@ public final class ObjectStore implements ClusterView {
       String key = Keys.of(pod);
       podsByNamespace.add(pod.getMetadata().getNamespace(), key, pod);
       owners(pod).forEach(uid -> podsByOwner.add(uid, key, pod));
+      nodeOf(pod).ifPresent(node -> podsByNode.add(node, key, pod));
     } else if (object instanceof Event event && event.getInvolvedObject() != null) {
       List<Event> events = eventsByObject.computeIfAbsent(involvedKey(event.getInvolvedObject()), k -> new ArrayList<>());
       events.removeIf(e -> Objects.equals(Keys.of(e), Keys.of(event)));
@@ -118,6 +125,7 @@ public final class ObjectStore implements ClusterView {
       String key = Keys.of(pod);
       podsByNamespace.remove(pod.getMetadata().getNamespace(), key);
       owners(pod).forEach(uid -> podsByOwner.remove(uid, key));
+      nodeOf(pod).ifPresent(node -> podsByNode.remove(node, key));
     } else if (object instanceof Event event && event.getInvolvedObject() != null) {
       String involved = involvedKey(event.getInvolvedObject());
       List<Event> events = eventsByObject.get(involved);
@@ -128,6 +136,10 @@ public final class ObjectStore implements ClusterView {
         }
       }
     }
+  }
+
+  private static Optional<String> nodeOf(Pod pod) {
+    return Optional.ofNullable(pod.getSpec()).map(spec -> spec.getNodeName());
   }
 
   private static List<String> owners(Pod pod) {

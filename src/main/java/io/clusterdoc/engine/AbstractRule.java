@@ -32,6 +32,11 @@ public abstract class AbstractRule implements Rule {
     return Finding.builder(id, severity, object);
   }
 
+  /** A finding with another severity than the rule's default, for rules whose severity depends on the object. */
+  protected Finding.Builder finding(ObjectRef object, Severity severity) {
+    return Finding.builder(id, severity, object);
+  }
+
   @Override
   public final String id() {
     return id;

@@ -38,6 +38,11 @@ public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
     return finding(ObjectRef.of(object));
   }
 
+  /** A finding with another severity than the rule's default, for rules whose severity depends on the object. */
+  protected Finding.Builder finding(HasMetadata object, Severity severity) {
+    return finding(ObjectRef.of(object), severity);
+  }
+
   @Override
   public final Collection<String> subjectsAffectedBy(HasMetadata changed, ClusterView view) {
     return subjectType.isInstance(changed) ? List.of(Keys.of(changed)) : subjectsOfRelated(changed, view);

@@ -14,9 +14,6 @@ import java.util.function.Consumer;
 
 /** Lists the kinds the rules read from a live API server, one paginated list per kind. */
 public final class LiveCluster {
-  /** The CoreDNS configuration and Deployment are the only ConfigMap and Deployment any rule reads. */
-  public static final String DNS_NAMESPACE = "kube-system";
-  public static final String COREDNS = "coredns";
   private static final long PAGE_SIZE = 500;
 
   private final KubernetesClient client;
@@ -46,17 +43,9 @@ public final class LiveCluster {
   }
 
   private List<? extends HasMetadata> list(Kind kind) {
-    return switch (kind) {
-      case CONFIG_MAP -> single(client.configMaps().inNamespace(DNS_NAMESPACE).withName(COREDNS).get());
-      case DEPLOYMENT -> single(client.apps().deployments().inNamespace(DNS_NAMESPACE).withName(COREDNS).get());
-      default -> kind.namespaced()
-          ? paginate(client.resources(kind.type()).inAnyNamespace())
-          : paginate(client.resources(kind.type()));
-    };
-  }
-
-  private static <T extends HasMetadata> List<T> single(T object) {
-    return object == null ? List.of() : List.of(object);
+    return kind.namespaced()
+        ? paginate(client.resources(kind.type()).inAnyNamespace())
+        : paginate(client.resources(kind.type()));
   }
 
   private static <T extends HasMetadata> List<T> paginate(Listable<? extends KubernetesResourceList<T>> listable) {

@@ -2,7 +2,6 @@ package io.clusterdoc.operator;
 
 import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.cluster.ObjectStore;
-import io.clusterdoc.input.LiveCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -64,15 +63,9 @@ final class ClusterWatcher implements AutoCloseable {
   }
 
   private SharedIndexInformer<? extends HasMetadata> informer(Kind kind) {
-    return switch (kind) {
-      case CONFIG_MAP -> client.configMaps().inNamespace(LiveCluster.DNS_NAMESPACE).withName(LiveCluster.COREDNS)
-          .runnableInformer(0);
-      case DEPLOYMENT -> client.apps().deployments().inNamespace(LiveCluster.DNS_NAMESPACE)
-          .withName(LiveCluster.COREDNS).runnableInformer(0);
-      default -> kind.namespaced()
-          ? client.resources(kind.type()).inAnyNamespace().runnableInformer(0)
-          : client.resources(kind.type()).runnableInformer(0);
-    };
+    return kind.namespaced()
+        ? client.resources(kind.type()).inAnyNamespace().runnableInformer(0)
+        : client.resources(kind.type()).runnableInformer(0);
   }
 
   @Override
