@@ -1,6 +1,6 @@
 package io.clusterdoc.cli;
 
-import io.clusterdoc.engine.Durations;
+import io.clusterdoc.engine.Threshold;
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.RuleCatalog;
 import java.io.PrintWriter;
@@ -21,7 +21,7 @@ final class RulesCommand implements Runnable {
     String format = "%-" + idWidth + "s%-10s%-11s%s%n";
     out.printf(format, "RULE", "SEVERITY", "THRESHOLD", "DESCRIPTION");
     for (Rule rule : RuleCatalog.all()) {
-      String threshold = rule.defaultThreshold().map(Durations::format).orElse("-");
+      String threshold = rule.defaultThreshold().map(Threshold::display).orElse("-");
       out.printf(format, rule.id(), rule.severity().id(), threshold, rule.description());
     }
     out.flush();

@@ -1,7 +1,6 @@
 package io.clusterdoc.engine;
 
 import io.clusterdoc.cluster.Kind;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,10 +12,10 @@ public abstract class AbstractRule implements Rule {
   private final Severity severity;
   private final String description;
   private final Set<Kind> reads;
-  private final Duration defaultThreshold;
+  private final Threshold defaultThreshold;
 
   /** @param defaultThreshold null for rules without a threshold */
-  protected AbstractRule(String id, Severity severity, String description, Duration defaultThreshold, Kind read,
+  protected AbstractRule(String id, Severity severity, String description, Threshold defaultThreshold, Kind read,
       Kind... alsoReads) {
     this.id = id;
     this.severity = severity;
@@ -58,7 +57,7 @@ public abstract class AbstractRule implements Rule {
   }
 
   @Override
-  public final Optional<Duration> defaultThreshold() {
+  public final Optional<Threshold> defaultThreshold() {
     return Optional.ofNullable(defaultThreshold);
   }
 }

@@ -1,6 +1,5 @@
 package io.clusterdoc.engine;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** How one diagnosis runs the rules: which ones, on which namespaces, with which thresholds. */
-public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces, Map<String, Duration> thresholds) {
+public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces, Map<String, Threshold> thresholds) {
 
   public static final EngineConfig DEFAULT = new EngineConfig(Set.of(), NamespaceFilter.ALL, Map.of());
 
@@ -25,7 +24,7 @@ public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces
   }
 
   /** The threshold for a rule: configured, else its default, else none. */
-  public Duration threshold(Rule rule) {
+  public Threshold threshold(Rule rule) {
     return thresholds.getOrDefault(rule.id(), rule.defaultThreshold().orElse(null));
   }
 
@@ -40,7 +39,7 @@ public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces
   public static final class Builder {
     private final Collection<Rule> knownRules;
     private final Set<String> disabled = new HashSet<>();
-    private final Map<String, Duration> thresholds = new HashMap<>();
+    private final Map<String, Threshold> thresholds = new HashMap<>();
     private final List<String> include = new ArrayList<>();
     private final List<String> exclude = new ArrayList<>();
 
@@ -53,17 +52,12 @@ public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces
       return this;
     }
 
-    public Builder threshold(String ruleId, String duration, String field) throws InvalidSettingException {
+    public Builder threshold(String ruleId, String value, String field) throws InvalidSettingException {
       Rule rule = rule(ruleId, field);
-      if (rule.defaultThreshold().isEmpty()) {
-        throw new InvalidSettingException(field, "rule " + ruleId + " has no threshold");
-      }
+      Threshold threshold = rule.defaultThreshold()
+          .orElseThrow(() -> new InvalidSettingException(field, "rule " + ruleId + " has no threshold"));
       try {
-        Duration value = Durations.parse(duration);
-        if (value.isZero()) {
-          throw new InvalidSettingException(field, "a threshold must be longer than 0s");
-        }
-        thresholds.put(rule.id(), value);
+        thresholds.put(rule.id(), threshold.parse(value));
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingException(field, e.getMessage());
       }

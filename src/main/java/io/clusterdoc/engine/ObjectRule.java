@@ -4,7 +4,6 @@ import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
@@ -16,13 +15,13 @@ public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
   private final Class<T> subjectType;
 
   protected ObjectRule(String id, Severity severity, String description, Class<T> subjectType,
-      Duration defaultThreshold, Kind... alsoReads) {
+      Threshold defaultThreshold, Kind... alsoReads) {
     super(id, severity, description, defaultThreshold, Kind.of(subjectType).orElseThrow(), alsoReads);
     this.subjectType = subjectType;
   }
 
   protected ObjectRule(String id, Severity severity, String description, Class<T> subjectType, Kind... alsoReads) {
-    this(id, severity, description, subjectType, null, alsoReads);
+    this(id, severity, description, subjectType, (Threshold) null, alsoReads);
   }
 
   /** The findings for one object of the subject kind. */

@@ -3,7 +3,6 @@ package io.clusterdoc.engine;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +27,7 @@ public interface Rule {
   Set<Kind> reads();
 
   /** The threshold used when the ClusterDiagnosis sets none, for rules that have one. */
-  default Optional<Duration> defaultThreshold() {
+  default Optional<Threshold> defaultThreshold() {
     return Optional.empty();
   }
 

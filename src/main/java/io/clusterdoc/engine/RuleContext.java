@@ -10,10 +10,10 @@ import java.util.Optional;
  */
 public final class RuleContext {
   private final Instant now;
-  private final Duration threshold;
+  private final Threshold threshold;
   private Instant recheckAt;
 
-  public RuleContext(Instant now, Duration threshold) {
+  public RuleContext(Instant now, Threshold threshold) {
     this.now = now;
     this.threshold = threshold;
   }
@@ -22,12 +22,20 @@ public final class RuleContext {
     return now;
   }
 
-  /** The configured threshold, else the rule's default; only meaningful for rules that declare one. */
+  /** The configured time threshold, else the rule's default; for rules that declare a time threshold. */
   public Duration threshold() {
-    if (threshold == null) {
-      throw new IllegalStateException("this rule declares no threshold");
+    if (threshold instanceof Threshold.Time time) {
+      return time.duration();
     }
-    return threshold;
+    throw new IllegalStateException("this rule declares no time threshold");
+  }
+
+  /** The configured count threshold, else the rule's default; for rules that declare a count threshold. */
+  public long count() {
+    if (threshold instanceof Threshold.Count count) {
+      return count.count();
+    }
+    throw new IllegalStateException("this rule declares no count threshold");
   }
 
   /** Asks the engine to evaluate the subject again at this time (the earliest request wins). */

@@ -129,6 +129,18 @@ class EngineTest {
     }
   }
 
+  @Test
+  void thresholdsReadValuesOfTheirOwnType() {
+    assertThat(Threshold.count(20).parse("50")).isEqualTo(Threshold.count(50));
+    assertThat(Threshold.of(java.time.Duration.ofMinutes(5)).parse("1h")).isEqualTo(Threshold.of(java.time.Duration.ofHours(1)));
+    assertThat(failure(() -> Threshold.count(20).parse("0"))).isEqualTo("'0' is not a whole number above 0");
+    assertThat(failure(() -> Threshold.count(20).parse("5m"))).isEqualTo("'5m' is not a whole number above 0");
+    assertThat(failure(() -> Threshold.of(java.time.Duration.ofMinutes(5)).parse("0s")))
+        .isEqualTo("a threshold must be longer than 0s");
+    assertThat(Threshold.count(20).display()).isEqualTo("20");
+    assertThat(Threshold.of(java.time.Duration.ofMinutes(5)).display()).isEqualTo("5m");
+  }
+
   private static Node node(Scenario scenario, String name) {
     return scenario.store().get(Node.class, name).orElseThrow();
   }

@@ -7,6 +7,7 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.InvalidSettingException;
+import io.clusterdoc.engine.Threshold;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class SpecReaderTest {
         """));
 
     assertThat(config.disabledRules()).containsExactly("node-pressure");
-    assertThat(config.thresholds()).containsEntry("namespace-stuck-terminating", Duration.ofMinutes(90));
+    assertThat(config.thresholds()).containsEntry("namespace-stuck-terminating", Threshold.of(Duration.ofMinutes(90)));
     assertThat(config.namespaces().allows("team-a")).isTrue();
     assertThat(config.namespaces().allows("team-sandbox")).isFalse();
   }

@@ -8,6 +8,7 @@ import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.engine.Threshold;
 import io.clusterdoc.rules.namespaces.DeletionBlockers.Blocker;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -29,7 +30,7 @@ public final class NamespaceStuckTerminating extends ObjectRule<Namespace> {
 
   public NamespaceStuckTerminating() {
     super(ID, Severity.CRITICAL, "Namespace has been Terminating longer than the threshold; says what blocks it",
-        Namespace.class, Duration.ofMinutes(5), Kind.API_SERVICE);
+        Namespace.class, Threshold.of(Duration.ofMinutes(5)), Kind.API_SERVICE);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.NamespaceFilter;
 import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.engine.Threshold;
 import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.APIService;
@@ -137,7 +138,7 @@ class NamespaceStuckTerminatingTest {
   @Test
   void theThresholdComesFromTheDiagnosis() {
     EngineConfig fourHours = new EngineConfig(Set.of(), NamespaceFilter.ALL,
-        Map.of(NamespaceStuckTerminating.ID, Duration.ofHours(4)));
+        Map.of(NamespaceStuckTerminating.ID, Threshold.of(Duration.ofHours(4))));
     Scenario scenario = Scenario.of(List.of(new NamespaceStuckTerminating()), fourHours, NOW)
         .load(getClass(), FIXTURE);
 
