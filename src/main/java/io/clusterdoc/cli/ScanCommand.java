@@ -65,6 +65,10 @@ final class ScanCommand implements Callable<Integer> {
       description = "Override a rule's threshold, e.g. namespace-stuck-terminating=10m (repeatable).")
   private Map<String, String> thresholds = Map.of();
 
+  @Option(names = "--severity", paramLabel = "RULE=SEVERITY",
+      description = "Override a rule's severity, e.g. node-pressure=critical (repeatable).")
+  private Map<String, String> severities = Map.of();
+
   @Option(names = "--include-namespace", paramLabel = "GLOB",
       description = "Only report on namespaces matching this glob (repeatable).")
   private List<String> include = List.of();
@@ -148,6 +152,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, String> t : thresholds.entrySet()) {
       builder.threshold(t.getKey(), t.getValue(), "--threshold");
+    }
+    for (Map.Entry<String, String> s : severities.entrySet()) {
+      builder.severity(s.getKey(), s.getValue(), "--severity");
     }
     for (String glob : include) {
       builder.include(glob, "--include-namespace");

@@ -3,6 +3,7 @@ package io.clusterdoc.engine;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,6 +106,11 @@ public final class Engine {
     if (any == null) {
       return;
     }
+    if (any instanceof Namespace && Silencing.changed(before, after)) {
+      // Silencing a namespace touches findings of any rule on any object in it; such changes are rare.
+      fullPass();
+      return;
+    }
     Instant now = clock.instant();
     for (Rule rule : Kind.of(any).map(k -> rulesByKind.getOrDefault(k, List.of())).orElse(List.of())) {
       Set<String> subjects = new LinkedHashSet<>();
@@ -156,6 +162,8 @@ public final class Engine {
     List<Finding> previous = findingsBySubject.get(rule).getOrDefault(subject, List.of());
     List<Finding> found = safely(rule, subject, () -> rule.check(subject, view, context), previous).stream()
         .filter(f -> config.namespaces().allows(namespaceOf(f.object())))
+        .filter(f -> !Silencing.silenced(f, view))
+        .map(config::withConfiguredSeverity)
         .toList();
     if (found.isEmpty()) {
       findingsBySubject.get(rule).remove(subject);

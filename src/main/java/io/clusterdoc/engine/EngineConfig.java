@@ -9,14 +9,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** How one diagnosis runs the rules: which ones, on which namespaces, with which thresholds. */
-public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces, Map<String, Threshold> thresholds) {
+/** How one diagnosis runs the rules: which ones, on which namespaces, with which thresholds and severities. */
+public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces, Map<String, Threshold> thresholds,
+    Map<String, Severity> severities) {
 
-  public static final EngineConfig DEFAULT = new EngineConfig(Set.of(), NamespaceFilter.ALL, Map.of());
+  public static final EngineConfig DEFAULT = new EngineConfig(Set.of(), NamespaceFilter.ALL, Map.of(), Map.of());
 
   public EngineConfig {
     disabledRules = Set.copyOf(disabledRules);
     thresholds = Map.copyOf(thresholds);
+    severities = Map.copyOf(severities);
+  }
+
+  public EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces, Map<String, Threshold> thresholds) {
+    this(disabledRules, namespaces, thresholds, Map.of());
+  }
+
+  /** The finding with the severity the configuration gives its rule, if it overrides it. */
+  public Finding withConfiguredSeverity(Finding finding) {
+    Severity configured = severities.get(finding.rule());
+    return configured == null || configured == finding.severity() ? finding : finding.withSeverity(configured);
   }
 
   public boolean enabled(Rule rule) {
@@ -40,6 +52,7 @@ public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces
     private final Collection<Rule> knownRules;
     private final Set<String> disabled = new HashSet<>();
     private final Map<String, Threshold> thresholds = new HashMap<>();
+    private final Map<String, Severity> severities = new HashMap<>();
     private final List<String> include = new ArrayList<>();
     private final List<String> exclude = new ArrayList<>();
 
@@ -64,6 +77,13 @@ public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces
       return this;
     }
 
+    public Builder severity(String ruleId, String severity, String field) throws InvalidSettingException {
+      Rule rule = rule(ruleId, field);
+      severities.put(rule.id(), Severity.parse(severity).orElseThrow(() -> new InvalidSettingException(field,
+          "'" + severity + "' is not one of critical, warning, info")));
+      return this;
+    }
+
     public Builder include(String glob, String field) throws InvalidSettingException {
       include.add(glob(glob, field));
       return this;
@@ -75,7 +95,7 @@ public record EngineConfig(Set<String> disabledRules, NamespaceFilter namespaces
     }
 
     public EngineConfig build() {
-      return new EngineConfig(disabled, new NamespaceFilter(include, exclude), thresholds);
+      return new EngineConfig(disabled, new NamespaceFilter(include, exclude), thresholds, severities);
     }
 
     private Rule rule(String id, String field) throws InvalidSettingException {

@@ -22,6 +22,10 @@ public record Finding(String rule, Severity severity, ObjectRef object, String m
     related = related == null ? List.of() : List.copyOf(related.subList(0, Math.min(related.size(), MAX_RELATED)));
   }
 
+  public Finding withSeverity(Severity other) {
+    return new Finding(rule, other, object, message, cause, remediation, related);
+  }
+
   /** Findings are the same finding when the same rule reports the same object. */
   public Key key() {
     return new Key(rule, object.identity());

@@ -32,6 +32,9 @@ final class SpecReader {
       for (Map.Entry<String, String> t : orEmpty(ruleSettings.getThresholds()).entrySet()) {
         config.threshold(t.getKey(), t.getValue(), "spec.rules.thresholds." + t.getKey());
       }
+      for (Map.Entry<String, String> s : orEmpty(ruleSettings.getSeverity()).entrySet()) {
+        config.severity(s.getKey(), s.getValue(), "spec.rules.severity." + s.getKey());
+      }
     }
     NamespaceSelection namespaces = spec.getNamespaces();
     if (namespaces != null) {

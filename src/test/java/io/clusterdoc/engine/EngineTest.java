@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.testing.Scenario;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {
@@ -54,7 +62,7 @@ class EngineTest {
     Scenario scenario = Scenario.of(new NodePressure(), NOW).load(getClass(), "nodes.yaml");
     TrackedFinding before = scenario.engine().findings().get(0);
 
-    scenario.advance(java.time.Duration.ofMinutes(3)).apply(new NodeBuilder(node(scenario, "worker-1")).build());
+    scenario.advance(Duration.ofMinutes(3)).apply(new NodeBuilder(node(scenario, "worker-1")).build());
     TrackedFinding afterChange = scenario.engine().findings().get(0);
     scenario.fullPass();
     TrackedFinding afterPass = scenario.engine().findings().get(0);
@@ -69,7 +77,7 @@ class EngineTest {
     Scenario previous = Scenario.of(new NodePressure(), "2026-11-19T08:00:00Z").load(getClass(), "nodes.yaml");
     Finding gone = Finding.builder("node-pressure", Severity.WARNING,
         new ObjectRef("v1", "Node", null, "decommissioned", "0000-gone")).message("old").build();
-    List<TrackedFinding> known = new java.util.ArrayList<>(previous.engine().findings());
+    List<TrackedFinding> known = new ArrayList<>(previous.engine().findings());
     known.add(new TrackedFinding(gone, Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-19T08:00:00Z")));
 
     Scenario restarted = Scenario.of(new NodePressure(), NOW);
@@ -116,29 +124,81 @@ class EngineTest {
 
   @Test
   void durationsReadAndPrintTheWayKubernetesUsersWriteThem() {
-    assertThat(Durations.parse("1h30m")).isEqualTo(java.time.Duration.ofMinutes(90));
-    assertThat(Durations.parse("90s")).isEqualTo(java.time.Duration.ofSeconds(90));
-    assertThat(Durations.parse("2d")).isEqualTo(java.time.Duration.ofDays(2));
-    assertThat(Durations.format(java.time.Duration.ofMinutes(5))).isEqualTo("5m");
-    assertThat(Durations.format(java.time.Duration.ofMinutes(90))).isEqualTo("1h30m");
-    assertThat(Durations.format(java.time.Duration.ofHours(1))).isEqualTo("1h");
-    assertThat(Durations.format(java.time.Duration.ofSeconds(93_784))).isEqualTo("1d2h");
-    assertThat(Durations.format(java.time.Duration.ZERO)).isEqualTo("0s");
+    assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
+    assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(Durations.format(Duration.ofHours(1))).isEqualTo("1h");
+    assertThat(Durations.format(Duration.ofSeconds(93_784))).isEqualTo("1d2h");
+    assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
     for (String bad : List.of("", "5", "5 m", "-5m", "5min", "m5")) {
       assertThat(failure(() -> Durations.parse(bad))).contains("is not a duration such as 90s, 5m or 1h30m");
     }
   }
 
   @Test
+  void theIgnoreAnnotationSilencesItsRulesOnTheObject() {
+    Scenario scenario = Scenario.of(new NodePressure(), NOW).load(getClass(), "nodes.yaml");
+    Node pressured = node(scenario, "worker-1");
+
+    scenario.apply(annotated(pressured, "pod-evicted, node-pressure"));
+    assertThat(scenario.findings()).isEmpty();
+
+    scenario.apply(annotated(pressured, "pod-evicted"));
+    assertThat(scenario.findings()).hasSize(1);
+
+    scenario.apply(annotated(pressured, "*"));
+    assertThat(scenario.findings()).isEmpty();
+  }
+
+  @Test
+  void annotatingANamespaceSilencesWhatIsInItAtOnce() {
+    Scenario scenario = Scenario.of(new NamespacedPods(), NOW).load(getClass(), "pods.yaml");
+    assertThat(scenario.findings()).extracting(f -> f.object().namespace()).containsExactly("shop");
+    Namespace shop = scenario.store()
+        .get(Namespace.class, "shop").orElseThrow();
+
+    scenario.apply(annotated(shop, "namespaced-pods"));
+    assertThat(scenario.findings()).isEmpty();
+
+    scenario.apply(annotated(shop, null));
+    assertThat(scenario.findings()).hasSize(1);
+  }
+
+  @Test
+  void aConfiguredSeverityReplacesTheRulesDefault() throws InvalidSettingException {
+    EngineConfig critical = EngineConfig.builder(List.of(new NodePressure()))
+        .severity("node-pressure", "critical", "test").build();
+
+    Finding finding = Scenario.of(List.of(new NodePressure()), critical, NOW).load(getClass(), "nodes.yaml").single();
+
+    assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(failure(() -> EngineConfig.builder(List.of(new NodePressure())).severity("node-pressure", "urgent", "f")))
+        .isEqualTo("f: 'urgent' is not one of critical, warning, info");
+  }
+
+  @Test
   void thresholdsReadValuesOfTheirOwnType() {
     assertThat(Threshold.count(20).parse("50")).isEqualTo(Threshold.count(50));
-    assertThat(Threshold.of(java.time.Duration.ofMinutes(5)).parse("1h")).isEqualTo(Threshold.of(java.time.Duration.ofHours(1)));
+    assertThat(Threshold.of(Duration.ofMinutes(5)).parse("1h")).isEqualTo(Threshold.of(Duration.ofHours(1)));
     assertThat(failure(() -> Threshold.count(20).parse("0"))).isEqualTo("'0' is not a whole number above 0");
     assertThat(failure(() -> Threshold.count(20).parse("5m"))).isEqualTo("'5m' is not a whole number above 0");
-    assertThat(failure(() -> Threshold.of(java.time.Duration.ofMinutes(5)).parse("0s")))
+    assertThat(failure(() -> Threshold.of(Duration.ofMinutes(5)).parse("0s")))
         .isEqualTo("a threshold must be longer than 0s");
     assertThat(Threshold.count(20).display()).isEqualTo("20");
-    assertThat(Threshold.of(java.time.Duration.ofMinutes(5)).display()).isEqualTo("5m");
+    assertThat(Threshold.of(Duration.ofMinutes(5)).display()).isEqualTo("5m");
+  }
+
+  /** A new version of the object, as a watch delivers it, with the ignore annotation set or removed. */
+  private static <T extends HasMetadata> T annotated(T object, String ignore) {
+    T copy = new KubernetesSerialization().clone(object);
+    Map<String, String> annotations = new HashMap<>();
+    if (ignore != null) {
+      annotations.put(Silencing.ANNOTATION, ignore);
+    }
+    copy.getMetadata().setAnnotations(annotations);
+    return copy;
   }
 
   private static Node node(Scenario scenario, String name) {
@@ -156,6 +216,18 @@ class EngineTest {
 
   private interface ThrowingCall {
     void run() throws Exception;
+  }
+
+  /** Reports every pod: stands for any rule with findings on namespaced objects. */
+  private static final class NamespacedPods extends ObjectRule<Pod> {
+    NamespacedPods() {
+      super("namespaced-pods", Severity.WARNING, "every pod", Pod.class);
+    }
+
+    @Override
+    protected List<Finding> check(Pod pod, ClusterView view, RuleContext context) {
+      return List.of(finding(pod).message("pod " + pod.getMetadata().getName()).build());
+    }
   }
 
   /** Throws on every object: stands for a rule meeting an object it cannot read. */

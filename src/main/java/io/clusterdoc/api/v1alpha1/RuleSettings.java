@@ -15,6 +15,11 @@ public class RuleSettings {
       + "(`clusterdoc rules` shows each default), for example {namespace-stuck-terminating: 10m}.")
   private Map<String, String> thresholds;
 
+  @JsonPropertyDescription("Severity overrides keyed by rule id: critical, warning or info, for example "
+      + "{node-pressure: critical}. Findings are silenced per object with the annotation clusterdoc.io/ignore "
+      + "(rule ids separated by commas, or *) on the object or its namespace.")
+  private Map<String, String> severity;
+
   public List<String> getDisabled() {
     return disabled;
   }
@@ -29,5 +34,13 @@ public class RuleSettings {
 
   public void setThresholds(Map<String, String> thresholds) {
     this.thresholds = thresholds;
+  }
+
+  public Map<String, String> getSeverity() {
+    return severity;
+  }
+
+  public void setSeverity(Map<String, String> severity) {
+    this.severity = severity;
   }
 }
