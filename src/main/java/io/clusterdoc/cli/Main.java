@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Finds the Kubernetes failure patterns people otherwise chase by hand.",
-    subcommands = {ScanCommand.class, RulesCommand.class, RunCommand.class},
+    subcommands = {ScanCommand.class, RulesCommand.class, ExplainCommand.class, RunCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:no finding at or above --fail-on", "1:a finding at or above --fail-on",
         "2:usage or input error"})

@@ -34,4 +34,23 @@ class CommandLineTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: --status-interval: 'soon' is not a duration");
   }
+
+  @Test
+  void explainPrintsEveryRulesPage() {
+    for (Rule rule : RuleCatalog.all()) {
+      CliRun run = CliRun.of("explain", rule.id());
+
+      assertThat(run.exitCode()).as(rule.id()).isZero();
+      assertThat(run.out()).as("docs/rules/%s.md", rule.id()).startsWith("# " + rule.id())
+          .contains("## What to do");
+    }
+  }
+
+  @Test
+  void explainAnUnknownRuleSaysSo() {
+    CliRun run = CliRun.of("explain", "no-such-rule");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: unknown rule 'no-such-rule' (`clusterdoc rules` lists them)\n");
+  }
 }
