@@ -11,6 +11,7 @@ import io.clusterdoc.input.ManifestReader;
 import io.clusterdoc.report.OutputFormat;
 import io.clusterdoc.report.Report;
 import io.clusterdoc.report.ReportWriter;
+import io.clusterdoc.rules.RootCauses;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
@@ -107,7 +108,7 @@ final class ScanCommand implements Callable<Integer> {
     objects.forEach(store::put);
     Engine engine = new Engine(store, RuleCatalog.all(), config, clock, Engine.Listener.NONE);
     engine.fullPass();
-    return Report.of(engine.findings().stream().map(TrackedFinding::finding).toList());
+    return Report.of(RootCauses.link(engine.findings().stream().map(TrackedFinding::finding).toList(), store));
   }
 
   private List<HasMetadata> readFiles(PrintWriter err) throws IOException {

@@ -13,6 +13,10 @@ public record TrackedFinding(Finding finding, Instant firstSeen, Instant lastSee
       .thenComparing(f -> nullToEmpty(f.object().name()))
       .thenComparing(f -> nullToEmpty(f.object().kind()));
 
+  public TrackedFinding withFinding(Finding other) {
+    return new TrackedFinding(other, firstSeen, lastSeen);
+  }
+
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
   }

@@ -3,8 +3,10 @@ package io.clusterdoc.operator;
 import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
+import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.engine.TrackedFinding;
+import io.clusterdoc.rules.RootCauses;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,10 +171,15 @@ final class EvaluationLoop implements AutoCloseable {
     diagnoses.forEach((name, d) -> {
       if (d.engine.version() != d.publishedVersion) {
         d.publishedVersion = d.engine.version();
-        snapshots.put(name, new Snapshot(d.publishedVersion, d.engine.findings()));
+        snapshots.put(name, new Snapshot(d.publishedVersion, linked(d.engine.findings())));
         findingsChanged.accept(name);
       }
     });
+  }
+
+  private List<TrackedFinding> linked(List<TrackedFinding> findings) {
+    List<Finding> linked = RootCauses.link(findings.stream().map(TrackedFinding::finding).toList(), store);
+    return IntStream.range(0, findings.size()).mapToObj(i -> findings.get(i).withFinding(linked.get(i))).toList();
   }
 
   /** A failure in one task must not kill the thread every later change depends on. */

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.clusterdoc.engine.Finding;
+import io.clusterdoc.rules.RootCauses;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Prints a report as a table for people or as JSON/YAML for programs. */
@@ -50,10 +52,9 @@ public final class ReportWriter {
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"SEVERITY", "RULE", "NAMESPACE", "OBJECT", "MESSAGE"});
-    for (Finding f : report.findings()) {
-      String namespace = f.object().namespace() == null ? "-" : f.object().namespace();
-      rows.add(new String[] {f.severity().id(), f.rule(), namespace, f.object().kind() + "/" + f.object().name(),
-          abbreviate(f.message())});
+    for (List<Finding> group : groups(report.findings())) {
+      rows.add(row(group.get(0), ""));
+      group.subList(1, group.size()).forEach(symptom -> rows.add(row(symptom, "└ ")));
     }
     int[] widths = new int[rows.get(0).length - 1];
     for (String[] row : rows) {
@@ -70,6 +71,30 @@ public final class ReportWriter {
     }
     out.printf("%n%d findings: %d critical, %d warning, %d info. Causes and remediation: -o yaml; "
         + "each rule is explained in docs/rules/<rule>.md.%n", s.total(), s.critical(), s.warning(), s.info());
+  }
+
+  /**
+   * Each root cause with the symptoms it explains right below it, so one broken node reads as one problem; groups
+   * are ordered by their most severe member, and stay in the report's order otherwise.
+   */
+  private static List<List<Finding>> groups(List<Finding> findings) {
+    List<List<Finding>> groups = new ArrayList<>();
+    for (Finding f : findings) {
+      if (findings.stream().noneMatch(cause -> RootCauses.explains(cause, f))) {
+        List<Finding> group = new ArrayList<>(List.of(f));
+        findings.stream().filter(symptom -> RootCauses.explains(f, symptom)).forEach(group::add);
+        groups.add(group);
+      }
+    }
+    groups.sort(Comparator.comparing(group -> group.stream().map(Finding::severity).min(Comparator.naturalOrder())
+        .orElseThrow()));
+    return groups;
+  }
+
+  private static String[] row(Finding f, String indent) {
+    String namespace = f.object().namespace() == null ? "-" : f.object().namespace();
+    return new String[] {f.severity().id(), indent + f.rule(), namespace, f.object().kind() + "/" + f.object().name(),
+        abbreviate(f.message())};
   }
 
   private static String abbreviate(String message) {

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.Severity;
 import io.clusterdoc.rules.RuleCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,17 +43,30 @@ class ScanCommandTest {
   }
 
   @Test
-  void demoClusterAsATableIsSortedBySeverity() {
+  void demoClusterAsATableListsSymptomsUnderTheirRootCauseAndGroupsBySeverity() {
     CliRun run = CliRun.of("scan", "--from", DEMO);
 
     assertThat(run.out()).startsWith("SEVERITY");
     for (Rule rule : RuleCatalog.all()) {
       assertThat(run.out()).contains(rule.id());
     }
-    int lastCritical = run.out().lastIndexOf("\ncritical");
-    int firstWarning = run.out().indexOf("\nwarning");
-    assertThat(lastCritical).isPositive().isLessThan(firstWarning);
+    List<List<String>> groups = new ArrayList<>();
+    run.out().lines().skip(1).takeWhile(l -> !l.isBlank()).forEach(row -> {
+      if (row.contains("└ ")) {
+        groups.get(groups.size() - 1).add(row);
+      } else {
+        groups.add(new ArrayList<>(List.of(row)));
+      }
+    });
+    List<String> nodeGroup = groups.stream().filter(g -> g.get(0).contains("node-pressure ")).findFirst().orElseThrow();
+    assertThat(nodeGroup).as("the evictions on worker-1 are listed under the node").anyMatch(r -> r.contains("└ pod-evicted"));
+    assertThat(groups).extracting(ScanCommandTest::mostSevere).isSortedAccordingTo(Comparator.naturalOrder());
     assertThat(run.out()).containsPattern("\\d+ findings: \\d+ critical, \\d+ warning, \\d+ info");
+  }
+
+  private static Severity mostSevere(List<String> group) {
+    return group.stream().map(row -> Severity.parse(row.split("\\s+")[0]).orElseThrow()).min(Comparator.naturalOrder())
+        .orElseThrow();
   }
 
   @Test

@@ -1,0 +1,69 @@
+package io.clusterdoc.rules;
+
+import io.clusterdoc.cluster.ClusterView;
+import io.clusterdoc.engine.Finding;
+import io.clusterdoc.engine.ObjectRef;
+import io.clusterdoc.rules.nodes.NodePressure;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Links symptoms to the root cause that explains them: a finding about a pod on a node that is NotReady or under
+ * pressure lists that node first in {@code related}, so one broken node reads as one problem with its
+ * consequences rather than many unrelated findings.
+ */
+public final class RootCauses {
+  /** Rules whose findings explain findings of other rules. */
+  public static final Set<String> NODE_RULES = Set.of("node-not-ready", NodePressure.ID);
+
+  private RootCauses() {
+  }
+
+  /** The same findings, in the same order, each symptom with its root cause first among its related objects. */
+  public static List<Finding> link(List<Finding> findings, ClusterView view) {
+    Map<String, ObjectRef> brokenNodes = findings.stream()
+        .filter(f -> isRootCause(f) && "Node".equals(f.object().kind()))
+        .collect(Collectors.toMap(f -> f.object().name(), Finding::object, (a, b) -> a));
+    if (brokenNodes.isEmpty()) {
+      return findings;
+    }
+    return findings.stream()
+        .map(f -> causeOf(f, brokenNodes, view).map(node -> withCauseFirst(f, node)).orElse(f))
+        .toList();
+  }
+
+  /** Whether the finding is a symptom of the given root-cause finding. */
+  public static boolean explains(Finding cause, Finding symptom) {
+    return cause != symptom && isRootCause(cause) && symptom.related().contains(cause.object());
+  }
+
+  public static boolean isRootCause(Finding finding) {
+    return NODE_RULES.contains(finding.rule());
+  }
+
+  private static Optional<ObjectRef> causeOf(Finding f, Map<String, ObjectRef> brokenNodes, ClusterView view) {
+    if (isRootCause(f)) {
+      return Optional.empty();
+    }
+    return Stream.concat(Stream.of(f.object()), f.related().stream())
+        .filter(ref -> "Pod".equals(ref.kind()))
+        .map(ref -> view.get(Pod.class, ref.namespace(), ref.name()))
+        .flatMap(Optional::stream)
+        .map(pod -> pod.getSpec() == null ? null : brokenNodes.get(pod.getSpec().getNodeName()))
+        .filter(node -> node != null)
+        .findFirst();
+  }
+
+  private static Finding withCauseFirst(Finding f, ObjectRef node) {
+    List<ObjectRef> related = new ArrayList<>();
+    related.add(node);
+    f.related().stream().filter(ref -> !ref.equals(node)).forEach(related::add);
+    return new Finding(f.rule(), f.severity(), f.object(), f.message(), f.cause(), f.remediation(), related);
+  }
+}

@@ -1,0 +1,52 @@
+package io.clusterdoc.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterdoc.engine.EngineConfig;
+import io.clusterdoc.engine.Finding;
+import io.clusterdoc.rules.nodes.NodePressure;
+import io.clusterdoc.rules.pods.PodCrashLooping;
+import io.clusterdoc.rules.pods.PodEvicted;
+import io.clusterdoc.testing.DemoCluster;
+import io.clusterdoc.testing.Scenario;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RootCausesTest {
+  private static final String NOW = "2026-11-20T10:05:00Z";
+
+  @Test
+  void symptomsOnABrokenNodeListItFirstAndOthersStayAsTheyAre() {
+    Scenario scenario = Scenario.of(List.of(new NodePressure(), new PodEvicted(), new PodCrashLooping()),
+        EngineConfig.DEFAULT, NOW);
+    DemoCluster.load(scenario, "nodes.yaml");
+    DemoCluster.load(scenario, "workloads.yaml");
+    List<Finding> findings = scenario.findings();
+
+    List<Finding> linked = RootCauses.link(findings, scenario.store());
+
+    Finding node = only(linked, "node-pressure");
+    Finding evicted = only(linked, "pod-evicted");
+    Finding crashLooping = only(linked, "pod-crash-looping");
+    assertThat(evicted.related().get(0)).isEqualTo(node.object());
+    assertThat(evicted.related()).filteredOn(ref -> ref.kind().equals("Pod")).hasSize(3);
+    assertThat(RootCauses.explains(node, evicted)).isTrue();
+    assertThat(crashLooping.related()).as("its pod runs on a healthy node").doesNotContain(node.object());
+    assertThat(RootCauses.explains(node, crashLooping)).isFalse();
+    assertThat(node).isEqualTo(only(findings, "node-pressure"));
+  }
+
+  @Test
+  void withoutABrokenNodeNothingChanges() {
+    Scenario scenario = Scenario.of(List.of(new PodEvicted(), new PodCrashLooping()), EngineConfig.DEFAULT, NOW);
+    DemoCluster.load(scenario, "workloads.yaml");
+
+    assertThat(RootCauses.link(scenario.findings(), scenario.store())).isEqualTo(scenario.findings());
+  }
+
+  private static Finding only(List<Finding> findings, String rule) {
+    return findings.stream().filter(f -> f.rule().equals(rule)).reduce((a, b) -> {
+      throw new AssertionError("more than one " + rule);
+    }).orElseThrow();
+  }
+}
