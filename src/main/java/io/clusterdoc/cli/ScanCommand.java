@@ -8,12 +8,13 @@ import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.TrackedFinding;
 import io.clusterdoc.input.LiveCluster;
 import io.clusterdoc.input.ManifestReader;
+import io.clusterdoc.input.PodLogs;
 import io.clusterdoc.report.OutputFormat;
 import io.clusterdoc.report.Report;
 import io.clusterdoc.report.ReportWriter;
 import io.clusterdoc.rules.RootCauses;
 import io.clusterdoc.rules.RuleCatalog;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -94,24 +95,22 @@ final class ScanCommand implements Callable<Integer> {
     } catch (InvalidSettingException e) {
       return usageError(e.getMessage());
     }
-    List<HasMetadata> objects = from != null ? readFiles(err) : readCluster(err);
-    if (objects == null) {
+    ObjectStore store = from != null ? readFiles(err) : readCluster(err);
+    if (store == null) {
       return Main.EXIT_USAGE;
     }
-    Report report = scan(objects, config, clock);
+    Report report = scan(store, config, clock);
     new ReportWriter().write(report, output, spec.commandLine().getOut());
     return threshold != null && report.hasAtLeast(threshold) ? Main.EXIT_FINDINGS : 0;
   }
 
-  private static Report scan(List<HasMetadata> objects, EngineConfig config, Clock clock) {
-    ObjectStore store = new ObjectStore();
-    objects.forEach(store::put);
+  private static Report scan(ObjectStore store, EngineConfig config, Clock clock) {
     Engine engine = new Engine(store, RuleCatalog.all(), config, clock, Engine.Listener.NONE);
     engine.fullPass();
     return Report.of(RootCauses.link(engine.findings().stream().map(TrackedFinding::finding).toList(), store));
   }
 
-  private List<HasMetadata> readFiles(PrintWriter err) throws IOException {
+  private ObjectStore readFiles(PrintWriter err) throws IOException {
     ManifestReader.Result result;
     try {
       result = new ManifestReader().read(from);
@@ -126,15 +125,36 @@ final class ScanCommand implements Callable<Integer> {
       return null;
     }
     err.flush();
-    return result.objects();
+    ObjectStore store = new ObjectStore();
+    result.objects().forEach(store::put);
+    result.logs().forEach(store::putLog);
+    return store;
   }
 
-  private List<HasMetadata> readCluster(PrintWriter err) {
+  private ObjectStore readCluster(PrintWriter err) {
     Config config = Config.autoConfigure(context);
     // One scan, one answer: a person waiting at a terminal is better served by a prompt error than by backoff.
     config.setRequestRetryBackoffLimit(1);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      return new LiveCluster(client).list(warning -> err.println("warning: " + warning));
+      ObjectStore store = new ObjectStore();
+      new LiveCluster(client).list(warning -> err.println("warning: " + warning)).forEach(store::put);
+      readLogs(new PodLogs(client), store, err);
+      return store;
+    }
+  }
+
+  /** The previous logs the rules ask for; without permission, one warning and the rules see none. */
+  private static void readLogs(PodLogs logs, ObjectStore store, PrintWriter err) {
+    for (Pod pod : List.copyOf(store.all(Pod.class))) {
+      for (String container : PodLogs.wanted(pod, RuleCatalog.all())) {
+        PodLogs.Fetched fetched = logs.previous(pod, container);
+        if (fetched.forbidden()) {
+          err.println("warning: " + PodLogs.FORBIDDEN);
+          store.setLogsUnavailable(PodLogs.FORBIDDEN);
+          return;
+        }
+        fetched.log().ifPresent(store::putLog);
+      }
     }
   }
 

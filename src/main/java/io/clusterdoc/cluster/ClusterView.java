@@ -31,4 +31,13 @@ public interface ClusterView {
 
   /** Warning Events about the object, newest last; a bounded number per object. */
   List<Event> warningEventsAbout(HasMetadata object);
+
+  /**
+   * The end of a container's log, for the containers a {@code LogReader} rule asked for: the previous run's log in
+   * the operator and a live scan, the current log in a cluster-info dump. Empty when unknown.
+   */
+  Optional<String> containerLog(Pod pod, String container);
+
+  /** Why container logs cannot be read at all (missing permission), if that is the case. */
+  Optional<String> logsUnavailable();
 }

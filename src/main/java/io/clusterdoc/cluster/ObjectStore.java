@@ -34,6 +34,8 @@ public final class ObjectStore implements ClusterView {
   private final MultiIndex<Pod> podsByOwner = new MultiIndex<>();
   private final MultiIndex<Pod> podsByNode = new MultiIndex<>();
   private final Map<String, List<Event>> eventsByObject = new HashMap<>();
+  private final Map<String, Map<String, String>> logsByPod = new HashMap<>();
+  private String logsUnavailable;
 
   /** Adds or replaces an object; returns the previous version, if any. Objects of kinds no rule reads are ignored. */
   public Optional<HasMetadata> put(HasMetadata object) {
@@ -49,6 +51,16 @@ public final class ObjectStore implements ClusterView {
     return Optional.ofNullable(previous);
   }
 
+  /** Keeps the end of a container's log until its pod is removed. */
+  public void putLog(ContainerLog log) {
+    logsByPod.computeIfAbsent(Keys.of(log.namespace(), log.pod()), k -> new HashMap<>()).put(log.container(), log.text());
+  }
+
+  /** Records that no container log can be read, and why. */
+  public void setLogsUnavailable(String reason) {
+    logsUnavailable = reason;
+  }
+
   /** Removes an object; returns what was stored. */
   public Optional<HasMetadata> remove(HasMetadata object) {
     Optional<Kind> kind = Kind.of(object);
@@ -57,6 +69,9 @@ public final class ObjectStore implements ClusterView {
     }
     HasMetadata previous = byKind.getOrDefault(kind.get(), Map.of()).remove(Keys.of(object));
     unindex(previous);
+    if (previous instanceof Pod) {
+      logsByPod.remove(Keys.of(previous));
+    }
     return Optional.ofNullable(previous);
   }
 
@@ -101,6 +116,16 @@ public final class ObjectStore implements ClusterView {
     return events.stream()
         .filter(e -> uid == null || e.getInvolvedObject().getUid() == null || uid.equals(e.getInvolvedObject().getUid()))
         .toList();
+  }
+
+  @Override
+  public Optional<String> containerLog(Pod pod, String container) {
+    return Optional.ofNullable(logsByPod.getOrDefault(Keys.of(pod), Map.of()).get(container));
+  }
+
+  @Override
+  public Optional<String> logsUnavailable() {
+    return Optional.ofNullable(logsUnavailable);
   }
 
   private void index(HasMetadata object) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.clusterdoc.cluster.ContainerLog;
 import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +33,11 @@ public final class ManifestReader {
   /** Larger inputs are not what kubectl writes and would only exhaust the heap. */
   static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
   private static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".json");
+  /** kubectl cluster-info dump writes each pod's container logs to &lt;namespace&gt;/&lt;pod&gt;/logs.txt. */
+  private static final String DUMP_LOG_FILE = "logs.txt";
+  private static final Pattern LOG_START =
+      Pattern.compile("^==== START logs for container (\\S+) of pod ([^/\\s]+)/(\\S+) ====$", Pattern.MULTILINE);
+  private static final String LOG_END = "==== END logs for container ";
 
   /** Why a file, or part of it, could not be read. */
   public record Problem(Path file, String reason) {
@@ -39,8 +47,9 @@ public final class ManifestReader {
     }
   }
 
-  /** The objects of the kinds the rules read, and how much was read. */
-  public record Result(List<HasMetadata> objects, int kubernetesObjects, int files, List<Problem> problems) {
+  /** The objects of the kinds the rules read, container logs from dump trees, and how much was read. */
+  public record Result(List<HasMetadata> objects, int kubernetesObjects, int files, List<Problem> problems,
+      List<ContainerLog> logs) {
   }
 
   private final ObjectMapper yaml = new YAMLMapper();
@@ -61,14 +70,14 @@ public final class ManifestReader {
     }
     Accumulator into = new Accumulator();
     files.forEach(file -> readFile(file, into));
-    return new Result(into.objects, into.kubernetesObjects, files.size(), into.problems);
+    return into.result(files.size());
   }
 
   /** Reads objects from text; problems are reported against the given name. */
   public Result parse(String text, Path name) {
     Accumulator into = new Accumulator();
     parseInto(text, name, into);
-    return new Result(into.objects, into.kubernetesObjects, 1, into.problems);
+    return into.result(1);
   }
 
   private void readFile(Path file, Accumulator into) {
@@ -77,8 +86,12 @@ public final class ManifestReader {
         into.problem(file, "larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB, not read");
         return;
       }
-      byte[] bytes = Files.readAllBytes(file);
-      parseInto(new String(bytes, StandardCharsets.UTF_8), file, into);
+      String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+      if (isDumpLog(file)) {
+        readDumpLog(text, file, into);
+      } else {
+        parseInto(text, file, into);
+      }
     } catch (IOException e) {
       into.problem(file, "cannot read: " + e.getMessage());
     }
@@ -108,6 +121,20 @@ public final class ManifestReader {
     if (into.kubernetesObjects == before && !hasProblem(into, file)) {
       into.problem(file, documents == 0 ? "empty" : "no Kubernetes object (nothing with apiVersion and kind)");
     }
+  }
+
+  private static void readDumpLog(String text, Path file, Accumulator into) {
+    Matcher start = LOG_START.matcher(text);
+    if (!start.find()) {
+      into.problem(file, "not a cluster-info dump log (no '==== START logs for container' line)");
+      return;
+    }
+    do {
+      int from = start.end();
+      int end = text.indexOf(LOG_END, from);
+      String log = text.substring(from, end < 0 ? text.length() : end).strip();
+      into.logs.add(new ContainerLog(start.group(2), start.group(3), start.group(1), log));
+    } while (start.find());
   }
 
   private void readDocument(JsonNode doc, int index, Path file, Accumulator into) {
@@ -163,7 +190,11 @@ public final class ManifestReader {
 
   private static boolean isManifest(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return !name.startsWith(".") && EXTENSIONS.stream().anyMatch(name::endsWith);
+    return !name.startsWith(".") && (EXTENSIONS.stream().anyMatch(name::endsWith) || isDumpLog(file));
+  }
+
+  private static boolean isDumpLog(Path file) {
+    return DUMP_LOG_FILE.equals(file.getFileName().toString());
   }
 
   private static boolean hasProblem(Accumulator into, Path file) {
@@ -202,7 +233,12 @@ public final class ManifestReader {
   private static final class Accumulator {
     final List<HasMetadata> objects = new ArrayList<>();
     final List<Problem> problems = new ArrayList<>();
+    final List<ContainerLog> logs = new ArrayList<>();
     int kubernetesObjects;
+
+    Result result(int files) {
+      return new Result(objects, kubernetesObjects, files, problems, logs);
+    }
 
     void problem(Path file, String reason) {
       problems.add(new Problem(file, reason));

@@ -1,6 +1,7 @@
 package io.clusterdoc.operator;
 
 import io.clusterdoc.engine.Rule;
+import io.clusterdoc.input.PodLogs;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -27,7 +28,7 @@ public final class DiagnosisOperator implements AutoCloseable {
     this.events = new FindingEvents(client, clock, instanceName());
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
     this.loop = new EvaluationLoop(rules, clock, name -> events, name -> reconciler.get().findingsChanged(name),
-        () -> reconciler.get().existingDiagnoses());
+        () -> reconciler.get().existingDiagnoses(), new LogFetcher(new PodLogs(client), rules));
     this.watcher = new ClusterWatcher(client, loop);
     reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules), loop,
         new StatusWriter(client, clock, settings.statusInterval()), rules.size()));

@@ -1,5 +1,6 @@
 package io.clusterdoc.operator;
 
+import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
@@ -7,7 +8,9 @@ import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.engine.TrackedFinding;
 import io.clusterdoc.rules.RootCauses;
+import io.clusterdoc.input.PodLogs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,20 +68,23 @@ final class EvaluationLoop implements AutoCloseable {
   private final Function<String, Engine.Listener> listeners;
   private final Consumer<String> findingsChanged;
   private final Supplier<Optional<Set<String>>> existingDiagnoses;
+  private final LogFetcher logs;
   private boolean synced;
 
   /**
    * @param listeners the appear/resolve listener for the diagnosis of the given name
    * @param findingsChanged told the name of a diagnosis whose findings changed
    * @param existingDiagnoses the names of the diagnoses that exist, when known
+   * @param logs fetches the container logs rules ask for
    */
   EvaluationLoop(Collection<Rule> rules, Clock clock, Function<String, Engine.Listener> listeners,
-      Consumer<String> findingsChanged, Supplier<Optional<Set<String>>> existingDiagnoses) {
+      Consumer<String> findingsChanged, Supplier<Optional<Set<String>>> existingDiagnoses, LogFetcher logs) {
     this.rules = rules;
     this.clock = clock;
     this.listeners = listeners;
     this.findingsChanged = findingsChanged;
     this.existingDiagnoses = existingDiagnoses;
+    this.logs = logs;
   }
 
   void start(OperatorSettings settings) {
@@ -94,6 +100,27 @@ final class EvaluationLoop implements AutoCloseable {
       HasMetadata previous = after != null ? store.put(after).orElse(null) : store.remove(before).orElse(null);
       if (synced && (previous != null || after != null)) {
         diagnoses.values().forEach(d -> d.engine.onChange(previous, after));
+        publish();
+      }
+      if (after instanceof Pod pod) {
+        logs.consider(pod, this::logFetched);
+      } else if (before instanceof Pod pod && after == null) {
+        logs.forget(pod);
+      }
+    }));
+  }
+
+  /** A log arrived (on the fetch thread): store it and look at the pod again with it. */
+  private void logFetched(Pod pod, PodLogs.Fetched fetched) {
+    executor.execute(guarded(() -> {
+      if (fetched.forbidden()) {
+        logs.forbidden();
+        store.setLogsUnavailable(PodLogs.FORBIDDEN);
+      }
+      fetched.log().ifPresent(store::putLog);
+      Optional<Pod> current = store.get(Pod.class, Keys.of(pod));
+      if (synced && current.isPresent()) {
+        diagnoses.values().forEach(d -> d.engine.onChange(current.get(), current.get()));
         publish();
       }
     }));
@@ -196,5 +223,6 @@ final class EvaluationLoop implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    logs.close();
   }
 }

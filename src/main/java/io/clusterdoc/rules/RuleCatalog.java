@@ -2,6 +2,7 @@ package io.clusterdoc.rules;
 
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.dns.CorednsLoopDetected;
 import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodePressure;
@@ -21,6 +22,7 @@ public final class RuleCatalog {
       new ApiServiceUnavailable(),
       new EndpointsPortNameMismatch(),
       new CorednsNotReady(),
+      new CorednsLoopDetected(),
       new PodEvicted(),
       new NodePressure(),
       new PodCrashLooping()

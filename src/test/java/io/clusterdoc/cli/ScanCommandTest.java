@@ -143,7 +143,12 @@ class ScanCommandTest {
     Files.writeString(kubeSystem.resolve("pods.json"), """
         {"kind": "PodList", "apiVersion": "v1", "metadata": {}, "items": []}
         """);
-    Files.writeString(kubeSystem.resolve("coredns-7db6d8ff4d-4xk2p").getParent().resolve("logs.txt"), "plain log");
+    Path podLogs = Files.createDirectories(kubeSystem.resolve("kube-proxy-9x2lz"));
+    Files.writeString(podLogs.resolve("logs.txt"), """
+        ==== START logs for container kube-proxy of pod kube-system/kube-proxy-9x2lz ====
+        I1120 09:12:01.123456       1 server_others.go:72] "Using iptables proxy"
+        ==== END logs for container kube-proxy of pod kube-system/kube-proxy-9x2lz ====
+        """);
 
     CliRun run = CliRun.of("scan", "--from", dir.toString(), "-o", "yaml", "--fail-on", "none");
 

@@ -2,10 +2,14 @@ package io.clusterdoc.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterdoc.cluster.ContainerLog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ManifestReaderTest {
   private static final Path FILE = Path.of("cluster.yaml");
@@ -78,6 +82,30 @@ class ManifestReaderTest {
     assertThat(reader.parse("", FILE).problems()).singleElement().asString().isEqualTo("cluster.yaml: empty");
     assertThat(reader.parse("{\"kind\": \"Pod\", \"metadata\": ", Path.of("cut.json")).problems())
         .singleElement().asString().startsWith("cut.json: not valid JSON");
+  }
+
+  @Test
+  void readsContainerLogsFromAClusterInfoDumpTree(@TempDir Path dump) throws IOException {
+    Path pod = Files.createDirectories(dump.resolve("kube-system/coredns-7db6d8ff4d-lp2xq"));
+    Files.writeString(pod.resolve("logs.txt"), """
+        ==== START logs for container coredns of pod kube-system/coredns-7db6d8ff4d-lp2xq ====
+        [FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone "."
+        ==== END logs for container coredns of pod kube-system/coredns-7db6d8ff4d-lp2xq ====
+        ==== START logs for container sidecar of pod kube-system/coredns-7db6d8ff4d-lp2xq ====
+        ready
+        ==== END logs for container sidecar of pod kube-system/coredns-7db6d8ff4d-lp2xq ====
+        """);
+    Path other = Files.createDirectories(dump.resolve("shop/web-1"));
+    Files.writeString(other.resolve("logs.txt"), "just some text\n");
+
+    ManifestReader.Result result = reader.read(dump);
+
+    assertThat(result.logs()).containsExactly(
+        new ContainerLog("kube-system", "coredns-7db6d8ff4d-lp2xq", "coredns",
+            "[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone \".\""),
+        new ContainerLog("kube-system", "coredns-7db6d8ff4d-lp2xq", "sidecar", "ready"));
+    assertThat(result.problems()).singleElement().asString()
+        .endsWith("logs.txt: not a cluster-info dump log (no '==== START logs for container' line)");
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Test;
 class OperatorIntegrationTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private static final String HOLD = "example.com/hold";
+  private static final String LOOP_LOG_PATH = "/api/v1/namespaces/kube-system/pods/coredns-7db6d8ff4d-lp2xq/log"
+      + "?pretty=false&container=coredns&previous=true&tailLines=200";
 
   KubernetesClient client;
   KubernetesMockServer server;
@@ -181,6 +184,31 @@ class OperatorIntegrationTest {
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
         .until(() -> eventsAbout("worker-1", "NodePressureResolved").isEmpty());
+  }
+
+  @Test
+  void readsTheLogOfACrashLoopingCorednsToFindTheLoop() {
+    server.expect().get().withPath(LOOP_LOG_PATH)
+        .andReturn(200, "[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone \".\"\n").always();
+    create(fixture("coredns-crash-looping.yaml", Pod.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    StatusFinding finding = awaitFinding("cluster", "coredns-loop-detected", "coredns-7db6d8ff4d-lp2xq");
+    assertThat(finding.getMessage()).contains("Loop (127.0.0.1:55953 -> :53)");
+  }
+
+  @Test
+  void withoutPermissionToReadLogsTheOtherRulesGoOn() {
+    server.expect().get().withPath(LOOP_LOG_PATH).andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+        + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}").always();
+    create(fixture("coredns-crash-looping.yaml", Pod.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    awaitFinding("cluster", "pod-crash-looping", "coredns-7db6d8ff4d-lp2xq");
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> findings("cluster").stream().noneMatch(f -> f.getRule().equals("coredns-loop-detected")));
   }
 
   @Test
