@@ -3,6 +3,7 @@ package io.clusterdoc.rules;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
+import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -16,11 +17,13 @@ import java.util.stream.Stream;
 /**
  * Links symptoms to the root cause that explains them: a finding about a pod on a node that is NotReady or under
  * pressure lists that node first in {@code related}, so one broken node reads as one problem with its
- * consequences rather than many unrelated findings.
+ * consequences rather than many unrelated findings. An unavailable APIService explains the namespaces it keeps
+ * Terminating (that rule lists it in {@code related} itself).
  */
 public final class RootCauses {
-  /** Rules whose findings explain findings of other rules. */
-  public static final Set<String> NODE_RULES = Set.of("node-not-ready", NodePressure.ID);
+  private static final Set<String> NODE_RULES = Set.of("node-not-ready", NodePressure.ID);
+  /** Rules whose findings explain findings of other rules; they are never symptoms themselves. */
+  private static final Set<String> ROOT_RULES = Set.of("node-not-ready", NodePressure.ID, ApiServiceUnavailable.ID);
 
   private RootCauses() {
   }
@@ -28,7 +31,7 @@ public final class RootCauses {
   /** The same findings, in the same order, each symptom with its root cause first among its related objects. */
   public static List<Finding> link(List<Finding> findings, ClusterView view) {
     Map<String, ObjectRef> brokenNodes = findings.stream()
-        .filter(f -> isRootCause(f) && "Node".equals(f.object().kind()))
+        .filter(f -> NODE_RULES.contains(f.rule()) && "Node".equals(f.object().kind()))
         .collect(Collectors.toMap(f -> f.object().name(), Finding::object, (a, b) -> a));
     if (brokenNodes.isEmpty()) {
       return findings;
@@ -44,7 +47,7 @@ public final class RootCauses {
   }
 
   public static boolean isRootCause(Finding finding) {
-    return NODE_RULES.contains(finding.rule());
+    return ROOT_RULES.contains(finding.rule());
   }
 
   private static Optional<ObjectRef> causeOf(Finding f, Map<String, ObjectRef> brokenNodes, ClusterView view) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Finding;
+import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
 import io.clusterdoc.rules.pods.PodEvicted;
@@ -34,6 +36,19 @@ class RootCausesTest {
     assertThat(crashLooping.related()).as("its pod runs on a healthy node").doesNotContain(node.object());
     assertThat(RootCauses.explains(node, crashLooping)).isFalse();
     assertThat(node).isEqualTo(only(findings, "node-pressure"));
+  }
+
+  @Test
+  void anUnavailableApiServiceExplainsTheNamespacesItKeepsTerminating() {
+    Scenario scenario = Scenario.of(List.of(new ApiServiceUnavailable(), new NamespaceStuckTerminating()),
+        EngineConfig.DEFAULT, NOW);
+    DemoCluster.load(scenario, "namespaces.yaml");
+
+    Finding apiService = only(scenario.findings(), "apiservice-unavailable");
+    List<Finding> explained = scenario.findings().stream().filter(f -> RootCauses.explains(apiService, f)).toList();
+
+    assertThat(explained).extracting(f -> f.object().name()).containsExactly("monitoring-old");
+    assertThat(RootCauses.explains(explained.get(0), apiService)).isFalse();
   }
 
   @Test
