@@ -8,12 +8,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.clusterdoc.engine.Finding;
+import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.rules.RootCauses;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Prints a report as a table for people or as JSON/YAML for programs. */
 public final class ReportWriter {
@@ -78,11 +83,22 @@ public final class ReportWriter {
    * are ordered by their most severe member, and stay in the report's order otherwise.
    */
   private static List<List<Finding>> groups(List<Finding> findings) {
+    Map<ObjectRef, Finding> roots = new HashMap<>();
+    findings.stream().filter(RootCauses::isRootCause).forEach(f -> roots.putIfAbsent(f.object(), f));
+    Map<Finding, List<Finding>> symptoms = new HashMap<>();
+    Set<Finding> placed = new HashSet<>();
+    for (Finding f : findings) {
+      f.related().stream().map(roots::get).filter(root -> root != null && RootCauses.explains(root, f)).findFirst()
+          .ifPresent(root -> {
+            symptoms.computeIfAbsent(root, r -> new ArrayList<>()).add(f);
+            placed.add(f);
+          });
+    }
     List<List<Finding>> groups = new ArrayList<>();
     for (Finding f : findings) {
-      if (findings.stream().noneMatch(cause -> RootCauses.explains(cause, f))) {
+      if (!placed.contains(f)) {
         List<Finding> group = new ArrayList<>(List.of(f));
-        findings.stream().filter(symptom -> RootCauses.explains(f, symptom)).forEach(group::add);
+        group.addAll(symptoms.getOrDefault(f, List.of()));
         groups.add(group);
       }
     }
