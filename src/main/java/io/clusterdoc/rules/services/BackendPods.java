@@ -30,7 +30,7 @@ final class BackendPods {
   /** When the pod last turned Ready; the epoch when the kubelet did not say. */
   static Instant readySince(Pod pod) {
     return condition(pod, "Ready")
-        .flatMap(c -> GracePeriods.time(c.getLastTransitionTime()))
+        .flatMap(c -> SettlingTime.time(c.getLastTransitionTime()))
         .orElse(Instant.EPOCH);
   }
 

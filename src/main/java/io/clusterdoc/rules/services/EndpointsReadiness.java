@@ -44,7 +44,7 @@ public final class EndpointsReadiness {
     String name = "Endpoints " + Keys.of(endpoints);
     return notReady.isEmpty()
         ? name + " lists no address."
-        : name + " lists only not-ready addresses: " + ServiceText.listed(notReady, ADDRESSES_SHOWN) + ".";
+        : name + " lists only not-ready addresses: " + ServiceFindingText.listed(notReady, ADDRESSES_SHOWN) + ".";
   }
 
   /** {@code pod NAME (IP)} when the address belongs to a pod, else the IP. */

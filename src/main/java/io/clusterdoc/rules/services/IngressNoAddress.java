@@ -33,7 +33,7 @@ public final class IngressNoAddress extends ObjectRule<Ingress> {
 
   @Override
   protected List<Finding> check(Ingress ingress, ClusterView view, RuleContext context) {
-    if (hasAddress(ingress) || !GracePeriods.pastCreation(ingress, context)) {
+    if (hasAddress(ingress) || !SettlingTime.pastCreation(ingress, context)) {
       return List.of();
     }
     String namespace = ingress.getMetadata().getNamespace();

@@ -38,19 +38,19 @@ public final class LoadBalancerPending extends ObjectRule<Service> {
   @Override
   protected List<Finding> check(Service service, ClusterView view, RuleContext context) {
     if (service.getSpec() == null || !"LoadBalancer".equals(service.getSpec().getType()) || hasAddress(service)
-        || !GracePeriods.pastCreation(service, context)) {
+        || !SettlingTime.pastCreation(service, context)) {
       return List.of();
     }
     Optional<Event> latestWarning = latest(view.warningEventsAbout(service));
     return List.of(finding(service)
-        .message("Service " + ServiceText.name(service) + " of type LoadBalancer has no external address "
+        .message("Service " + ServiceFindingText.name(service) + " of type LoadBalancer has no external address "
             + "(EXTERNAL-IP <pending>) more than " + Durations.format(context.threshold()) + " after its creation at "
             + service.getMetadata().getCreationTimestamp() + ".")
         .cause("Nothing has written status.loadBalancer.ingress. In a cloud, the provider's cloud-controller-manager "
             + "creates a load balancer and writes its address; on bare metal nothing assigns addresses unless a "
             + "load-balancer implementation such as MetalLB or kube-vip is installed and has a pool for this "
             + "Service." + loadBalancerClass(service) + latestWarning.map(LoadBalancerPending::quoted).orElse(""))
-        .remediation(ServiceText.kubectl(service) + " describe service " + service.getMetadata().getName()
+        .remediation(ServiceFindingText.kubectl(service) + " describe service " + service.getMetadata().getName()
             + " shows the events of whatever handles it (EnsuringLoadBalancer, SyncLoadBalancerFailed, MetalLB's "
             + "AllocationFailed); no event at all usually means nothing does. Then read that controller's logs: "
             + "the cloud-controller-manager (quota, permissions, subnet tags) or MetalLB's (kubectl -n "

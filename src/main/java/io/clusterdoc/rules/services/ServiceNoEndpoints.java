@@ -57,7 +57,7 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
     }
     Optional<Endpoints> endpoints = view.get(Endpoints.class, Keys.of(service));
     if (endpoints.filter(e -> EndpointsReadiness.isLeaderLock(e) || EndpointsReadiness.anyReady(e)).isPresent()
-        || !GracePeriods.pastCreation(service, context)) {
+        || !SettlingTime.pastCreation(service, context)) {
       return List.of();
     }
     return explain(service, selector, endpoints, view, context)
@@ -97,7 +97,7 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
     // Without Endpoints in view (files without them) nothing says the controller failed; just after pods turn
     // Ready, the controller may not have written them yet.
     Instant lastReady = serving.stream().map(BackendPods::readySince).max(Comparator.naturalOrder()).orElseThrow();
-    if (endpoints.isEmpty() || !GracePeriods.past(lastReady, context)) {
+    if (endpoints.isEmpty() || !SettlingTime.past(lastReady, context)) {
       return Optional.empty();
     }
     return Optional.of(notListed(service, serving));
@@ -107,7 +107,7 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
     Severity severity = SYSTEM_NAMESPACE.equals(service.getMetadata().getNamespace()) ? Severity.CRITICAL
         : severity();
     Finding.Builder finding = finding(service, severity)
-        .message("Service " + ServiceText.name(service) + " has no ready endpoint: " + explanation.why() + ".")
+        .message("Service " + ServiceFindingText.name(service) + " has no ready endpoint: " + explanation.why() + ".")
         .cause(explanation.cause() + " " + endpointsState(service, endpoints) + " " + effect(service))
         .remediation(explanation.remediation());
     endpoints.map(ObjectRef::of).ifPresent(finding::related);
@@ -120,8 +120,8 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
         ? "No pod in namespace " + namespace + " misses it by a single label: the workload may be scaled to zero, "
             + "not deployed, or deployed to another namespace."
         : "Pods with similar labels: "
-            + ServiceText.listed(similar.stream().map(NearMiss::display).toList(), PODS_SHOWN) + ".";
-    String kubectl = ServiceText.kubectl(service);
+            + ServiceFindingText.listed(similar.stream().map(NearMiss::display).toList(), PODS_SHOWN) + ".";
+    String kubectl = ServiceFindingText.kubectl(service);
     return new Explanation(
         "its selector " + selectorText(service) + " matches no pod in namespace " + namespace,
         "The endpoints controller lists the pods that carry every label of the selector. " + similarity,
@@ -135,14 +135,14 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
 
   private static Explanation noPodReady(Service service, List<Pod> selected) {
     String first = selected.get(0).getMetadata().getName();
-    String kubectl = ServiceText.kubectl(service);
+    String kubectl = ServiceFindingText.kubectl(service);
     String why = selected.size() == 1
         ? "its only pod " + first + " is not Ready"
         : "none of its " + selected.size() + " pods is Ready";
     return new Explanation(why,
         "The endpoints controller lists a pod as a ready address only once it runs and its Ready condition is "
             + "True (its readiness probe passes); until then the pod gets no traffic. Pods: "
-            + ServiceText.listed(selected.stream().map(BackendPods::state).toList(), PODS_SHOWN) + ".",
+            + ServiceFindingText.listed(selected.stream().map(BackendPods::state).toList(), PODS_SHOWN) + ".",
         "Find out why the pods are not Ready: " + kubectl + " describe pod " + first + " (its Events show "
             + "failing readiness probes, image pulls, scheduling) and " + kubectl + " logs " + first
             + ". The endpoints controller adds each pod as soon as it is Ready. Do not remove or loosen the "
@@ -156,7 +156,7 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
     List<String> declared = serving.stream().flatMap(BackendPods::declaredPorts).distinct().sorted().toList();
     String pods = serving.size() == 1 ? "its Ready pod " + serving.get(0).getMetadata().getName()
         : "its " + serving.size() + " Ready pods";
-    String kubectl = ServiceText.kubectl(service);
+    String kubectl = ServiceFindingText.kubectl(service);
     return new Explanation(
         (names.size() == 1 ? "its targetPort " : "its targetPorts ") + String.join(", ", names)
             + " names no container port of " + pods,
@@ -171,7 +171,7 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
   }
 
   private static Explanation notListed(Service service, List<Pod> serving) {
-    String names = ServiceText.listed(serving.stream().map(pod -> pod.getMetadata().getName()).toList(),
+    String names = ServiceFindingText.listed(serving.stream().map(pod -> pod.getMetadata().getName()).toList(),
         PODS_SHOWN);
     return new Explanation(
         (serving.size() == 1 ? "its Ready pod is" : "its " + serving.size() + " Ready pods are")
@@ -179,14 +179,14 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
         "Ready pods with the selector's labels and the ports the Service targets: " + names + ". The Endpoints "
             + "list none of them: the endpoints controller in kube-controller-manager is not updating them.",
         "Check kube-controller-manager: kubectl -n kube-system get pods -l component=kube-controller-manager and "
-            + "its logs (errors syncing service " + ServiceText.name(service) + "); compare with "
-            + ServiceText.kubectl(service) + " get endpoints " + service.getMetadata().getName() + " -o yaml.",
+            + "its logs (errors syncing service " + ServiceFindingText.name(service) + "); compare with "
+            + ServiceFindingText.kubectl(service) + " get endpoints " + service.getMetadata().getName() + " -o yaml.",
         serving);
   }
 
   private static String endpointsState(Service service, Optional<Endpoints> endpoints) {
     return endpoints.map(EndpointsReadiness::gap)
-        .orElse("There is no Endpoints object " + ServiceText.name(service) + ".");
+        .orElse("There is no Endpoints object " + ServiceFindingText.name(service) + ".");
   }
 
   /** What clients see: kube-proxy rejects connections to a Service without endpoints; DNS has nothing to return. */
@@ -197,7 +197,7 @@ public final class ServiceNoEndpoints extends ObjectRule<Service> {
     String portName = ports(service).stream().map(ServicePort::getName).filter(Objects::nonNull).findFirst()
         .map(name -> ":" + name).orElse("");
     return "kube-proxy rejects connections to it, so clients get \"connection refused\" (in iptables mode, "
-        + "iptables-save shows \"" + ServiceText.name(service) + portName + " has no endpoints\").";
+        + "iptables-save shows \"" + ServiceFindingText.name(service) + portName + " has no endpoints\").";
   }
 
   private static Map<String, String> selector(Service service) {

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import java.util.List;
 
 /** Wording shared by the Service rules, so that their findings read alike. */
-final class ServiceText {
-  private ServiceText() {
+final class ServiceFindingText {
+  private ServiceFindingText() {
   }
 
   /** The first items and how many more, so that a finding about hundreds of pods stays readable. */

@@ -10,8 +10,8 @@ import java.util.Optional;
  * A Service or Ingress needs a moment after a change before it has endpoints or an address: the rules of this
  * package judge a state only once it has lasted longer than their threshold.
  */
-final class GracePeriods {
-  private GracePeriods() {
+final class SettlingTime {
+  private SettlingTime() {
   }
 
   /**
