@@ -7,6 +7,7 @@ import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +18,8 @@ import java.util.stream.Stream;
 /**
  * Links symptoms to the root cause that explains them: a finding about a pod on a node that is NotReady or under
  * pressure lists that node first in {@code related}, so one broken node reads as one problem with its
- * consequences rather than many unrelated findings. An unavailable APIService explains the namespaces it keeps
- * Terminating (that rule lists it in {@code related} itself).
+ * consequences rather than many unrelated findings. An unavailable APIService explains the findings on its
+ * backing Service, and the namespaces it keeps Terminating (that rule lists it in {@code related} itself).
  */
 public final class RootCauses {
   private static final Set<String> NODE_RULES = Set.of("node-not-ready", NodePressure.ID);
@@ -33,11 +34,15 @@ public final class RootCauses {
     Map<String, ObjectRef> brokenNodes = findings.stream()
         .filter(f -> NODE_RULES.contains(f.rule()) && "Node".equals(f.object().kind()))
         .collect(Collectors.toMap(f -> f.object().name(), Finding::object, (a, b) -> a));
-    if (brokenNodes.isEmpty()) {
+    Map<ObjectRef, ObjectRef> unavailableApiBackends = new HashMap<>();
+    findings.stream().filter(f -> f.rule().equals(ApiServiceUnavailable.ID))
+        .forEach(f -> f.related().stream().filter(ref -> "Service".equals(ref.kind()))
+            .forEach(service -> unavailableApiBackends.putIfAbsent(service, f.object())));
+    if (brokenNodes.isEmpty() && unavailableApiBackends.isEmpty()) {
       return findings;
     }
     return findings.stream()
-        .map(f -> causeOf(f, brokenNodes, view).map(node -> withCauseFirst(f, node)).orElse(f))
+        .map(f -> causeOf(f, brokenNodes, unavailableApiBackends, view).map(cause -> withCauseFirst(f, cause)).orElse(f))
         .toList();
   }
 
@@ -50,9 +55,15 @@ public final class RootCauses {
     return ROOT_RULES.contains(finding.rule());
   }
 
-  private static Optional<ObjectRef> causeOf(Finding f, Map<String, ObjectRef> brokenNodes, ClusterView view) {
+  /** The broken node of a pod the finding is about, or the unavailable APIService whose backend it is about. */
+  private static Optional<ObjectRef> causeOf(Finding f, Map<String, ObjectRef> brokenNodes,
+      Map<ObjectRef, ObjectRef> unavailableApiBackends, ClusterView view) {
     if (isRootCause(f)) {
       return Optional.empty();
+    }
+    ObjectRef apiService = unavailableApiBackends.get(f.object());
+    if (apiService != null) {
+      return Optional.of(apiService);
     }
     return Stream.concat(Stream.of(f.object()), f.related().stream())
         .filter(ref -> "Pod".equals(ref.kind()))

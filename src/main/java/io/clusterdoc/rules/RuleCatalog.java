@@ -9,6 +9,10 @@ import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
 import io.clusterdoc.rules.pods.PodEvicted;
 import io.clusterdoc.rules.services.EndpointsPortNameMismatch;
+import io.clusterdoc.rules.services.IngressNoAddress;
+import io.clusterdoc.rules.services.LoadBalancerPending;
+import io.clusterdoc.rules.services.ServiceNoEndpoints;
+import io.clusterdoc.rules.webhooks.WebhookServiceUnavailable;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +25,10 @@ public final class RuleCatalog {
       new NamespaceStuckTerminating(),
       new ApiServiceUnavailable(),
       new EndpointsPortNameMismatch(),
+      new ServiceNoEndpoints(),
+      new WebhookServiceUnavailable(),
+      new LoadBalancerPending(),
+      new IngressNoAddress(),
       new CorednsNotReady(),
       new CorednsLoopDetected(),
       new PodEvicted(),

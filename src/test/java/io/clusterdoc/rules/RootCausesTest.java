@@ -9,6 +9,7 @@ import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
 import io.clusterdoc.rules.pods.PodEvicted;
+import io.clusterdoc.rules.services.ServiceNoEndpoints;
 import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
 import java.util.List;
@@ -49,6 +50,20 @@ class RootCausesTest {
 
     assertThat(explained).extracting(f -> f.object().name()).containsExactly("monitoring-old");
     assertThat(RootCauses.explains(explained.get(0), apiService)).isFalse();
+  }
+
+  @Test
+  void anUnavailableApiServiceExplainsTheFindingsOnItsBackingService() {
+    Scenario scenario = Scenario.of(List.of(new ApiServiceUnavailable(), new ServiceNoEndpoints()),
+        EngineConfig.DEFAULT, NOW);
+    DemoCluster.load(scenario, "namespaces.yaml");
+
+    List<Finding> linked = RootCauses.link(scenario.findings(), scenario.store());
+
+    Finding apiService = only(linked, "apiservice-unavailable");
+    Finding backend = only(linked, "service-no-endpoints");
+    assertThat(backend.object().name()).isEqualTo("metrics-server");
+    assertThat(RootCauses.explains(apiService, backend)).isTrue();
   }
 
   @Test
