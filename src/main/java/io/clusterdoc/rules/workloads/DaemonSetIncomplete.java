@@ -10,20 +10,17 @@ import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -54,6 +52,7 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
   private static final Pattern ARCHITECTURE_SUFFIX = Pattern.compile("-(amd64|arm64|arm|ppc64le|s390x)$");
   private static final int SHOWN = 3;
   private static final int QUOTED_MESSAGE = 300;
+  private static final String SYSTEM_NODE_CRITICAL = "system-node-critical";
 
   /** What a DaemonSet does for its nodes: decides the severity and whether missing nodes are looked for. */
   private enum Role {
@@ -111,7 +110,7 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
     if (shortfall.isEmpty() && untolerated.isEmpty()) {
       return List.of();
     }
-    return List.of(finding(daemonSet, role, shortfall, untolerated, context.threshold()));
+    return List.of(finding(daemonSet, role, shortfall, untolerated, view, context.threshold()));
   }
 
   /**
@@ -175,17 +174,18 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
     Instant cutoff = context.now().minus(context.threshold());
     List<Pod> notReady = new ArrayList<>();
     for (Pod pod : pods) {
-      if (!isRunningOrPending(pod) || pod.getMetadata().getDeletionTimestamp() != null || isReady(pod)) {
+      if (!DaemonSetPods.isUnfinished(pod) || pod.getMetadata().getDeletionTimestamp() != null
+          || DaemonSetPods.isReady(pod)) {
         continue;
       }
-      Optional<Instant> since = notReadySince(pod);
+      Optional<Instant> since = DaemonSetPods.notReadySince(pod);
       if (since.isPresent() && !since.get().isAfter(cutoff)) {
         notReady.add(pod);
       } else {
         since.ifPresent(t -> context.recheckAt(t.plus(context.threshold())));
       }
     }
-    notReady.sort(Comparator.comparing(DaemonSetIncomplete::nodeName).thenComparing(p -> p.getMetadata().getName()));
+    notReady.sort(Comparator.comparing(DaemonSetPods::nodeName).thenComparing(p -> p.getMetadata().getName()));
     return notReady;
   }
 
@@ -220,7 +220,7 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
     Stream<HasMetadata> progressed = Stream.concat(Stream.concat(Stream.of(daemonSet), pods.stream()),
         view.all(Node.class).stream());
     return progressed
-        .map(o -> instant(o.getMetadata().getCreationTimestamp()))
+        .map(o -> DaemonSetPods.instant(o.getMetadata().getCreationTimestamp()))
         .flatMap(Optional::stream)
         .max(Comparator.naturalOrder())
         .orElse(Instant.EPOCH);
@@ -236,8 +236,8 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
       return List.of();
     }
     Set<String> nodesWithPod = view.podsOwnedBy(daemonSet.getMetadata().getUid()).stream()
-        .filter(DaemonSetIncomplete::isRunningOrPending)
-        .map(DaemonSetIncomplete::nodeName)
+        .filter(DaemonSetPods::isUnfinished)
+        .map(DaemonSetPods::nodeName)
         .collect(Collectors.toSet());
     return view.all(Node.class).stream()
         .filter(node -> !nodesWithPod.contains(node.getMetadata().getName()))
@@ -259,8 +259,8 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
       if (role == Role.SYSTEM && DaemonSetPlacement.isControlPlaneTaint(taint)) {
         continue;
       }
-      Optional<Instant> added = instant(taint.getTimeAdded()).or(() -> instant(node.getMetadata()
-          .getCreationTimestamp()));
+      Optional<Instant> added = DaemonSetPods.instant(taint.getTimeAdded())
+          .or(() -> DaemonSetPods.instant(node.getMetadata().getCreationTimestamp()));
       if (added.isEmpty() || !added.get().isAfter(cutoff)) {
         settled.add(taint);
       } else {
@@ -272,144 +272,116 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
 
   // ---- the finding
 
+  /** What one gap adds to the finding. */
+  private record Part(String what, String why, String todo, List<ObjectRef> related) {
+  }
+
   private Finding finding(DaemonSet daemonSet, Role role, Optional<Shortfall> shortfall, List<Untolerated> untolerated,
-      Duration threshold) {
-    String namespace = daemonSet.getMetadata().getNamespace();
-    String name = daemonSet.getMetadata().getName();
-    List<String> what = new ArrayList<>();
-    List<String> why = new ArrayList<>();
-    List<String> todo = new ArrayList<>();
-    List<ObjectRef> related = new ArrayList<>();
-    shortfall.ifPresent(s -> {
-      what.add(shortfallSummary(s, threshold));
-      if (!s.notReady().isEmpty()) {
-        why.add("Not Ready: " + shown(s.notReady().stream().map(DaemonSetIncomplete::podState).toList()) + ".");
-        todo.add("kubectl -n " + namespace + " describe pod " + s.notReady().get(0).getMetadata().getName()
-            + " and kubectl -n " + namespace + " logs " + s.notReady().get(0).getMetadata().getName() + " --previous. "
-            + "Pods on a NotReady node recover with it (see node-not-ready); pods Pending for CPU or memory get placed "
-            + "if the DaemonSet has priorityClassName: system-node-critical, which lets the scheduler preempt others.");
-        s.notReady().stream().map(ObjectRef::of).forEach(related::add);
-      }
-      s.failedCreate().ifPresent(event -> {
-        why.add("The DaemonSet controller cannot create its pods: \"" + clip(event.getMessage()) + "\".");
-        todo.add("kubectl -n " + namespace + " describe daemonset " + name + " shows the FailedCreate events: fix "
-            + "what refuses the pods (a ResourceQuota; a PodSecurity level too strict for a node agent, which needs "
-            + "pod-security.kubernetes.io/enforce=privileged on its namespace; an admission webhook).");
-      });
-    });
+      ClusterView view, Duration threshold) {
+    List<Part> parts = new ArrayList<>();
+    shortfall.ifPresent(s -> parts.add(shortfallPart(daemonSet, s, view, threshold)));
     if (!untolerated.isEmpty()) {
-      what.add(untoleratedSummary(untolerated));
-      why.add("Daemon pods go only to nodes whose NoSchedule and NoExecute taints they tolerate (the controller adds "
-          + "tolerations only for not-ready, unreachable, unschedulable and pressure taints), and other nodes are "
-          + "left out of desiredNumberScheduled, so kubectl get daemonset shows no gap. " + role.impact);
-      todo.add("Add tolerations to the pod template (kubectl -n " + namespace + " edit daemonset " + name + "): "
-          + "`- operator: Exists` with `effect: NoSchedule`, and again with `effect: NoExecute`, tolerates every "
-          + "taint, as node agents need; or tolerate only the keys " + taintKeys(untolerated) + ". If a Helm chart "
-          + "or an operator manages the DaemonSet, change it there, or the edit is reverted.");
-      untolerated.stream().map(u -> ObjectRef.of(u.node())).forEach(related::add);
+      parts.add(untoleratedPart(daemonSet, role, untolerated));
     }
     return finding(daemonSet, role.severity)
-        .message("DaemonSet " + namespace + "/" + name + " " + String.join("; it ", what) + ".")
-        .cause(String.join(" ", why))
-        .remediation(String.join(" ", todo))
-        .related(related)
+        .message("DaemonSet " + Keys.of(daemonSet) + " " + joined(parts, Part::what, "; it ") + ".")
+        .cause(joined(parts, Part::why, " "))
+        .remediation(joined(parts, Part::todo, " "))
+        .related(parts.stream().flatMap(p -> p.related().stream()).toList())
         .build();
   }
 
-  private static String shortfallSummary(Shortfall s, Duration threshold) {
-    List<String> details = new ArrayList<>();
-    if (!s.notReady().isEmpty()) {
-      details.add(s.notReady().size() + " not Ready for more than " + Durations.format(threshold) + " on "
-          + shown(s.notReady().stream().map(DaemonSetIncomplete::nodeName).distinct().toList()));
+  private static Part shortfallPart(DaemonSet daemonSet, Shortfall shortfall, ClusterView view, Duration threshold) {
+    String namespace = daemonSet.getMetadata().getNamespace();
+    List<String> counts = new ArrayList<>();
+    List<String> why = new ArrayList<>();
+    List<String> todo = new ArrayList<>();
+    List<Pod> notReady = shortfall.notReady();
+    if (!notReady.isEmpty()) {
+      counts.add(notReady.size() + " not Ready for more than " + Durations.format(threshold) + " on "
+          + shown(notReady.stream().map(DaemonSetPods::nodeName).distinct().toList()));
+      why.add("Not Ready: " + shown(notReady.stream().map(DaemonSetIncomplete::podState).toList()) + ".");
+      todo.add(notReadyRemedy(daemonSet, notReady, view));
     }
-    if (s.missing() > 0) {
-      details.add(s.missing() + " cannot be created");
-    }
-    return "has " + s.ready() + " of " + s.desired() + " pods ready (" + String.join(", ", details) + ")";
+    shortfall.failedCreate().ifPresent(event -> {
+      counts.add(shortfall.missing() + " cannot be created");
+      why.add("The DaemonSet controller cannot create its pods: \"" + clip(event.getMessage()) + "\".");
+      todo.add("kubectl -n " + namespace + " describe daemonset " + daemonSet.getMetadata().getName() + " shows "
+          + "the FailedCreate events: fix what refuses the pods (a ResourceQuota; a PodSecurity level too strict for "
+          + "a node agent, which needs pod-security.kubernetes.io/enforce=privileged on its namespace; an admission "
+          + "webhook).");
+    });
+    return new Part("has " + shortfall.ready() + " of " + shortfall.desired() + " pods ready ("
+        + String.join(", ", counts) + ")", String.join(" ", why), String.join(" ", todo),
+        notReady.stream().map(ObjectRef::of).toList());
   }
 
-  private static String untoleratedSummary(List<Untolerated> untolerated) {
+  /** What to read first, and the two causes the objects can show: a node that is down, no room on the node. */
+  private static String notReadyRemedy(DaemonSet daemonSet, List<Pod> notReady, ClusterView view) {
+    String namespace = daemonSet.getMetadata().getNamespace();
+    String first = notReady.get(0).getMetadata().getName();
+    StringBuilder todo = new StringBuilder("kubectl -n " + namespace + " describe pod " + first + " (events, probe "
+        + "failures) and kubectl -n " + namespace + " logs " + first + " (--previous after a restart).");
+    List<String> downNodes = notReady.stream().filter(pod -> DaemonSetPods.onNotReadyNode(pod, view))
+        .map(DaemonSetPods::nodeName).distinct().toList();
+    if (!downNodes.isEmpty()) {
+      todo.append(" Pods on NotReady nodes (").append(shown(downNodes))
+          .append(") recover with the node: see node-not-ready.");
+    }
+    if (notReady.stream().anyMatch(DaemonSetPods::isUnscheduled) && !SYSTEM_NODE_CRITICAL.equals(priorityClass(
+        daemonSet))) {
+      todo.append(" Pods Pending for lack of CPU or memory get placed once the DaemonSet has priorityClassName: ")
+          .append(SYSTEM_NODE_CRITICAL).append(", which lets the scheduler preempt other pods.");
+    }
+    return todo.toString();
+  }
+
+  private static Part untoleratedPart(DaemonSet daemonSet, Role role, List<Untolerated> untolerated) {
     String nodes = shown(untolerated.stream()
         .map(u -> u.node().getMetadata().getName() + " (" + u.taints().stream().map(DaemonSetPlacement::display)
             .collect(Collectors.joining(", ")) + ")")
         .toList());
-    return "has no pod on " + (untolerated.size() == 1 ? "node " : "nodes ") + nodes
-        + ", whose taints it does not tolerate";
-  }
-
-  private static String taintKeys(List<Untolerated> untolerated) {
-    return untolerated.stream().flatMap(u -> u.taints().stream()).map(Taint::getKey).distinct()
+    String keys = untolerated.stream().flatMap(u -> u.taints().stream()).map(Taint::getKey).distinct()
         .collect(Collectors.joining(", "));
+    return new Part(
+        "has no pod on " + (untolerated.size() == 1 ? "node " : "nodes ") + nodes + ", whose taints it does not "
+            + "tolerate",
+        "Daemon pods go only to nodes whose NoSchedule and NoExecute taints they tolerate (the controller adds "
+            + "tolerations only for not-ready, unreachable, unschedulable and pressure taints), and other nodes are "
+            + "left out of desiredNumberScheduled, so kubectl get daemonset shows no gap. " + role.impact,
+        "Add tolerations to the pod template (kubectl -n " + daemonSet.getMetadata().getNamespace()
+            + " edit daemonset " + daemonSet.getMetadata().getName() + "): `- operator: Exists` with `effect: "
+            + "NoSchedule`, and again with `effect: NoExecute`, tolerates every taint, as node agents need; or "
+            + "tolerate only the keys " + keys + ". If a Helm chart or an operator manages the DaemonSet, change it "
+            + "there, or the edit is reverted.",
+        untolerated.stream().map(u -> ObjectRef.of(u.node())).toList());
   }
 
-  /** "pod on node (state since time)", in the words kubectl shows. */
+  /** "pod on node (state since time)". */
   private static String podState(Pod pod) {
-    return pod.getMetadata().getName() + " on " + nodeName(pod) + " (" + state(pod)
-        + notReadySince(pod).map(t -> " since " + t).orElse("") + ")";
+    return pod.getMetadata().getName() + " on " + DaemonSetPods.nodeName(pod) + " (" + DaemonSetPods.state(pod)
+        + DaemonSetPods.notReadySince(pod).map(t -> " since " + t).orElse("") + ")";
   }
 
-  private static String state(Pod pod) {
-    Optional<PodCondition> unscheduled = condition(pod, "PodScheduled").filter(c -> "False".equals(c.getStatus()));
-    if (unscheduled.isPresent()) {
-      return "Pending: " + Objects.requireNonNullElse(unscheduled.get().getMessage(), "not scheduled");
-    }
-    List<ContainerStatus> containers = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
-    Optional<String> waiting = containers == null ? Optional.empty() : containers.stream()
-        .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
-        .map(c -> c.getState().getWaiting().getReason())
-        .filter(Objects::nonNull)
-        .findFirst();
-    String phase = pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus()
-        .getPhase();
-    return waiting.orElse(phase + ", not Ready");
-  }
-
-  private static Optional<Instant> notReadySince(Pod pod) {
-    return condition(pod, "Ready").flatMap(c -> instant(c.getLastTransitionTime()))
-        .or(() -> instant(pod.getMetadata().getCreationTimestamp()));
-  }
-
-  private static boolean isReady(Pod pod) {
-    return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
-  }
-
-  private static Optional<PodCondition> condition(Pod pod, String type) {
-    List<PodCondition> conditions = pod.getStatus() == null ? null : pod.getStatus().getConditions();
-    return conditions == null ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
-
-  /** Failed daemon pods are deleted and replaced by the controller; they are no gap of their own. */
-  private static boolean isRunningOrPending(Pod pod) {
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
-  }
-
-  private static String nodeName(Pod pod) {
-    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    return node == null ? "no node" : node;
+  private static String priorityClass(DaemonSet daemonSet) {
+    return daemonSet.getSpec() == null || daemonSet.getSpec().getTemplate() == null
+        || daemonSet.getSpec().getTemplate().getSpec() == null ? null
+        : daemonSet.getSpec().getTemplate().getSpec().getPriorityClassName();
   }
 
   /** The time an Event last happened, whichever field its producer filled in. */
   private static Optional<Instant> eventTime(Event event) {
     if (event.getLastTimestamp() != null) {
-      return instant(event.getLastTimestamp());
+      return DaemonSetPods.instant(event.getLastTimestamp());
     }
     if (event.getEventTime() != null && event.getEventTime().getTime() != null) {
-      return instant(event.getEventTime().getTime());
+      return DaemonSetPods.instant(event.getEventTime().getTime());
     }
-    return instant(event.getMetadata().getCreationTimestamp());
+    return DaemonSetPods.instant(event.getMetadata().getCreationTimestamp());
   }
 
-  private static Optional<Instant> instant(String timestamp) {
-    if (timestamp == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(timestamp));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+  private static String joined(List<Part> parts, Function<Part, String> text, String separator) {
+    return parts.stream().map(text).filter(t -> !t.isEmpty()).collect(Collectors.joining(separator));
   }
 
   private static String clip(String text) {

@@ -109,9 +109,41 @@ class DaemonSetIncompleteTest {
         + "for more than 5m on node-w2).");
     assertThat(finding.cause()).isEqualTo("Not Ready: node-exporter-hwnmz on node-w2 (CrashLoopBackOff since "
         + "2026-11-20T09:10:22Z).");
-    assertThat(finding.remediation()).contains("kubectl -n monitoring describe pod node-exporter-hwnmz",
-        "kubectl -n monitoring logs node-exporter-hwnmz --previous", "system-node-critical");
+    assertThat(finding.remediation()).isEqualTo("kubectl -n monitoring describe pod node-exporter-hwnmz (events, "
+        + "probe failures) and kubectl -n monitoring logs node-exporter-hwnmz (--previous after a restart).");
     assertThat(finding.related()).extracting(ObjectRef::name).containsExactly("node-exporter-hwnmz");
+  }
+
+  @Test
+  void aPodThatFindsNoRoomIsNamedWithItsNodeAndPriorityHelps() {
+    Scenario scenario = loaded();
+    Pod crashing = scenario.store().get(Pod.class, "monitoring", "node-exporter-hwnmz").orElseThrow();
+
+    scenario.apply(new PodBuilder(crashing).editSpec().withNodeName(null).endSpec()
+        .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+        .withReason("Unschedulable").withLastTransitionTime("2026-11-20T09:10:22Z")
+        .withMessage("0/6 nodes are available: 1 Insufficient cpu, 5 node(s) didn't match Pod's node affinity/selector.")
+        .endCondition().endStatus().build());
+
+    Finding finding = findingFor(scenario, "monitoring/node-exporter");
+    assertThat(finding.message()).contains("1 not Ready for more than 5m on node-w2");
+    assertThat(finding.cause()).contains("node-exporter-hwnmz on node-w2 (Pending: 0/6 nodes are available: 1 "
+        + "Insufficient cpu");
+    assertThat(finding.remediation()).contains("priorityClassName: system-node-critical");
+  }
+
+  @Test
+  void podsOnANotReadyNodePointAtTheNode() {
+    Scenario scenario = loaded();
+    Node w2 = scenario.store().get(Node.class, "node-w2").orElseThrow();
+
+    scenario.apply(new NodeBuilder(w2).editStatus().editMatchingCondition(c -> "Ready".equals(c.getType()))
+        .withStatus("Unknown").endCondition().endStatus().build());
+    // the next status update of the DaemonSet re-evaluates it; the node alone does not for a workload DaemonSet
+    scenario.apply(daemonSet(scenario, "monitoring/node-exporter"));
+
+    assertThat(findingFor(scenario, "monitoring/node-exporter").remediation())
+        .contains("Pods on NotReady nodes (node-w2) recover with the node: see node-not-ready.");
   }
 
   @Test
