@@ -150,14 +150,14 @@ public final class NodeNotReady extends ObjectRule<Node> {
 
   /** Where the node controller stands: the NoExecute taint it added and what that does to the pods. */
   private static String eviction(Node node, NodeCondition ready) {
-    String key = "Unknown".equals(ready.getStatus()) ? NodeConditions.UNREACHABLE_TAINT : NodeConditions.NOT_READY_TAINT;
+    boolean unknown = "Unknown".equals(ready.getStatus());
+    String key = unknown ? NodeConditions.UNREACHABLE_TAINT : NodeConditions.NOT_READY_TAINT;
     Optional<Taint> taint = NodeConditions.taint(node, key, "NoExecute");
     String tainted = taint.map(t -> "The node controller tainted it " + key + ":NoExecute"
         + (t.getTimeAdded() == null ? "" : " at " + t.getTimeAdded()) + ": ")
         .orElse("The node controller taints it " + key + ":NoExecute: ");
-    String unreachable = "Unknown".equals(ready.getStatus())
-        ? " While the node is unreachable, evicted pods stay Terminating until it returns or its Node object is deleted."
-        : "";
+    String unreachable = unknown ? " While the node is unreachable, evicted pods stay Terminating until it returns "
+        + "or its Node object is deleted." : "";
     return tainted + "pods are evicted when their toleration runs out (tolerationSeconds, 300 s unless set); "
         + "DaemonSet pods stay." + unreachable;
   }

@@ -98,8 +98,9 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
   }
 
   public DaemonSetIncomplete() {
-    super(ID, Severity.WARNING, "DaemonSet lacks ready pods, or a system DaemonSet does not tolerate some nodes' taints",
-        DaemonSet.class, Threshold.of(Duration.ofMinutes(5)), Kind.NODE, Kind.POD, Kind.EVENT);
+    super(ID, Severity.WARNING,
+        "DaemonSet lacks ready pods, or a system DaemonSet does not tolerate some nodes' taints", DaemonSet.class,
+        Threshold.of(Duration.ofMinutes(5)), Kind.NODE, Kind.POD, Kind.EVENT);
   }
 
   @Override
@@ -114,8 +115,9 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
   }
 
   /**
-   * Pods map to their DaemonSet through ownerReferences and Events through their involved object; a Node change
-   * can only open or close a gap for the DaemonSets that must cover every node.
+   * Pods map to their DaemonSet through ownerReferences and Events through their involved object. Only a node with
+   * a NoSchedule or NoExecute taint, before or after the change, can open or close a gap, and only for the
+   * DaemonSets that must cover every node.
    */
   @Override
   protected Collection<String> subjectsOfRelated(HasMetadata changed, ClusterView view) {
@@ -130,7 +132,7 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
       return about != null && "DaemonSet".equals(about.getKind())
           ? List.of(Keys.of(about.getNamespace(), about.getName())) : List.of();
     }
-    if (changed instanceof Node) {
+    if (changed instanceof Node node && DaemonSetPlacement.hasBlockingTaint(node)) {
       return view.all(DaemonSet.class).stream().filter(ds -> Role.of(ds).needsEveryNode()).map(Keys::of).toList();
     }
     return List.of();

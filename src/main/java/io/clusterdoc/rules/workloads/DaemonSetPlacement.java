@@ -66,6 +66,11 @@ final class DaemonSetPlacement {
         .toList();
   }
 
+  static boolean hasBlockingTaint(Node node) {
+    List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
+    return taints != null && taints.stream().anyMatch(taint -> BLOCKING_EFFECTS.contains(taint.getEffect()));
+  }
+
   static boolean isControlPlaneTaint(Taint taint) {
     return CONTROL_PLANE_TAINTS.contains(taint.getKey());
   }
@@ -88,8 +93,9 @@ final class DaemonSetPlacement {
     if (operator.equals("Exists")) {
       return true;
     }
+    String value = Objects.requireNonNullElse(taint.getValue(), "");
     return (operator.isEmpty() || operator.equals("Equal"))
-        && Objects.requireNonNullElse(toleration.getValue(), "").equals(Objects.requireNonNullElse(taint.getValue(), ""));
+        && Objects.requireNonNullElse(toleration.getValue(), "").equals(value);
   }
 
   private static Optional<List<NodeSelectorTerm>> requiredAffinity(PodSpec spec) {

@@ -91,7 +91,8 @@ class NodeNotReadyTest {
     Finding finding = findingFor(loaded(), "node-other");
 
     assertThat(finding.message()).contains("the kubelet reports it not ready");
-    assertThat(finding.cause()).startsWith("Ready condition: KubeletNotReady: \"invalid capacity 0 on image filesystem\"");
+    assertThat(finding.cause())
+        .startsWith("Ready condition: KubeletNotReady: \"invalid capacity 0 on image filesystem\"");
     assertThat(finding.remediation()).isEqualTo("kubectl describe node node-other; on the node: journalctl -u kubelet "
         + "-n 200.");
   }

@@ -46,7 +46,8 @@ class DaemonSetIncompleteTest {
 
   private static Pod podOf(Scenario scenario, String namespace, String namePrefix, String node) {
     return scenario.store().podsOnNode(node).stream()
-        .filter(p -> p.getMetadata().getNamespace().equals(namespace) && p.getMetadata().getName().startsWith(namePrefix))
+        .filter(p -> p.getMetadata().getNamespace().equals(namespace))
+        .filter(p -> p.getMetadata().getName().startsWith(namePrefix))
         .findFirst().orElseThrow();
   }
 
@@ -122,7 +123,8 @@ class DaemonSetIncompleteTest {
     scenario.apply(new PodBuilder(crashing).editSpec().withNodeName(null).endSpec()
         .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
         .withReason("Unschedulable").withLastTransitionTime("2026-11-20T09:10:22Z")
-        .withMessage("0/6 nodes are available: 1 Insufficient cpu, 5 node(s) didn't match Pod's node affinity/selector.")
+        .withMessage("0/6 nodes are available: 1 Insufficient cpu, 5 node(s) didn't match Pod's node "
+            + "affinity/selector.")
         .endCondition().endStatus().build());
 
     Finding finding = findingFor(scenario, "monitoring/node-exporter");
@@ -203,6 +205,28 @@ class DaemonSetIncompleteTest {
         .withEffect("NoSchedule").endTaint().endSpec().build());
 
     assertThat(findingFor(scenario, FLANNEL).message()).doesNotContain("node-w3");
+  }
+
+  @Test
+  void onlyATaintedNodeReEvaluatesTheDaemonSetsThatMustCoverEveryNode() {
+    Scenario scenario = loaded();
+    DaemonSetIncomplete rule = new DaemonSetIncomplete();
+
+    assertThat(rule.subjectsAffectedBy(scenario.store().get(Node.class, "node-w1").orElseThrow(), scenario.store()))
+        .isEmpty();
+    assertThat(rule.subjectsAffectedBy(scenario.store().get(Node.class, "node-ch").orElseThrow(), scenario.store()))
+        .containsExactlyInAnyOrder(FLANNEL, "kube-system/kube-proxy", "kube-system/csi-nfs-node");
+  }
+
+  @Test
+  void removingTheTaintClosesTheGap() {
+    Scenario scenario = loaded();
+    Node clickhouse = scenario.store().get(Node.class, "node-ch").orElseThrow();
+
+    scenario.apply(new NodeBuilder(clickhouse).editSpec().withTaints(List.of()).endSpec().build());
+
+    assertThat(findingFor(scenario, FLANNEL).message()).doesNotContain("node-ch");
+    assertThat(scenario.findings()).extracting(f -> f.object().name()).doesNotContain("csi-nfs-node");
   }
 
   @Test
