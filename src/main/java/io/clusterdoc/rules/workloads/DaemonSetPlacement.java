@@ -44,31 +44,26 @@ final class DaemonSetPlacement {
   static boolean selects(PodSpec spec, Node node) {
     Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
     Map<String, String> selector = Objects.requireNonNullElse(spec.getNodeSelector(), Map.of());
-    boolean selected = selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    boolean selected = selector.entrySet().stream()
+        .allMatch(e -> Objects.equals(e.getValue(), labels.get(e.getKey())));
     return selected && requiredAffinity(spec).map(terms -> terms.stream()
         .anyMatch(term -> matches(term, node.getMetadata().getName(), labels))).orElse(true);
   }
 
   /** The node's NoSchedule and NoExecute taints that no toleration of the pod covers. */
   static List<Taint> untoleratedTaints(PodSpec spec, Node node) {
-    List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
-    if (taints == null) {
-      return List.of();
-    }
     List<Toleration> tolerations = new ArrayList<>(ADDED_BY_CONTROLLER);
     if (Boolean.TRUE.equals(spec.getHostNetwork())) {
       tolerations.add(ADDED_FOR_HOST_NETWORK);
     }
     tolerations.addAll(Objects.requireNonNullElse(spec.getTolerations(), List.of()));
-    return taints.stream()
-        .filter(taint -> BLOCKING_EFFECTS.contains(taint.getEffect()))
+    return blockingTaints(node).stream()
         .filter(taint -> tolerations.stream().noneMatch(t -> tolerates(t, taint)))
         .toList();
   }
 
   static boolean hasBlockingTaint(Node node) {
-    List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
-    return taints != null && taints.stream().anyMatch(taint -> BLOCKING_EFFECTS.contains(taint.getEffect()));
+    return !blockingTaints(node).isEmpty();
   }
 
   static boolean isControlPlaneTaint(Taint taint) {
@@ -96,6 +91,13 @@ final class DaemonSetPlacement {
     String value = Objects.requireNonNullElse(taint.getValue(), "");
     return (operator.isEmpty() || operator.equals("Equal"))
         && Objects.requireNonNullElse(toleration.getValue(), "").equals(value);
+  }
+
+  /** The taints that keep pods away; PreferNoSchedule only steers the scheduler. */
+  private static List<Taint> blockingTaints(Node node) {
+    List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
+    return taints == null ? List.of()
+        : taints.stream().filter(taint -> BLOCKING_EFFECTS.contains(taint.getEffect())).toList();
   }
 
   private static Optional<List<NodeSelectorTerm>> requiredAffinity(PodSpec spec) {
