@@ -4,6 +4,7 @@ import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.nodes.NodeNotReady;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ import java.util.stream.Stream;
  * backing Service, and the namespaces it keeps Terminating (that rule lists it in {@code related} itself).
  */
 public final class RootCauses {
-  private static final Set<String> NODE_RULES = Set.of("node-not-ready", NodePressure.ID);
+  private static final Set<String> NODE_RULES = Set.of(NodeNotReady.ID, NodePressure.ID);
   /** Rules whose findings explain findings of other rules; they are never symptoms themselves. */
-  private static final Set<String> ROOT_RULES = Set.of("node-not-ready", NodePressure.ID, ApiServiceUnavailable.ID);
+  private static final Set<String> ROOT_RULES = Set.of(NodeNotReady.ID, NodePressure.ID, ApiServiceUnavailable.ID);
 
   private RootCauses() {
   }

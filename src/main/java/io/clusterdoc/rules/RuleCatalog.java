@@ -5,6 +5,9 @@ import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
 import io.clusterdoc.rules.dns.CorednsLoopDetected;
 import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
+import io.clusterdoc.rules.nodes.NodeCordoned;
+import io.clusterdoc.rules.nodes.NodeNotReady;
+import io.clusterdoc.rules.nodes.NodePodCapacity;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
 import io.clusterdoc.rules.pods.PodEvicted;
@@ -13,6 +16,7 @@ import io.clusterdoc.rules.services.IngressNoAddress;
 import io.clusterdoc.rules.services.LoadBalancerPending;
 import io.clusterdoc.rules.services.ServiceNoEndpoints;
 import io.clusterdoc.rules.webhooks.WebhookServiceUnavailable;
+import io.clusterdoc.rules.workloads.DaemonSetIncomplete;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +36,11 @@ public final class RuleCatalog {
       new CorednsNotReady(),
       new CorednsLoopDetected(),
       new PodEvicted(),
+      new NodeNotReady(),
       new NodePressure(),
+      new NodePodCapacity(),
+      new NodeCordoned(),
+      new DaemonSetIncomplete(),
       new PodCrashLooping()
   ).stream().sorted(Comparator.comparing(Rule::severity).thenComparing(Rule::id)).toList();
 
