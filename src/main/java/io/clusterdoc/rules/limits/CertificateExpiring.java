@@ -57,9 +57,12 @@ public final class CertificateExpiring extends AbstractRule {
       return certificate.getNotAfter().toInstant();
     }
 
-    String describe() {
-      return certificate.getSubjectX500Principal().getName() + (expired ? " expired on " : " expires on ")
-          + notAfter();
+    String subject() {
+      return certificate.getSubjectX500Principal().getName();
+    }
+
+    String expiry() {
+      return (expired ? "expired on " : "expires on ") + notAfter();
     }
   }
 
@@ -163,12 +166,14 @@ public final class CertificateExpiring extends AbstractRule {
   private Finding finding(ConfigMap copy, List<Expiring> expiring, Duration warning) {
     Severity severity = expiring.stream().map(Expiring::severity).min(Comparator.naturalOrder()).orElseThrow();
     boolean anyExpired = expiring.stream().anyMatch(Expiring::expired);
-    String certificates = expiring.stream().map(Expiring::describe).collect(Collectors.joining("; "));
-    String window = anyExpired ? "" : severity == Severity.CRITICAL ? ", within 7d" : ", within "
-        + Durations.format(warning);
+    String where = " in ConfigMap " + Keys.of(copy);
+    String message = expiring.size() == 1
+        ? "Cluster CA certificate " + expiring.get(0).subject() + where + " " + expiring.get(0).expiry()
+            + (anyExpired ? "" : ", within " + (severity == Severity.CRITICAL ? "7d" : Durations.format(warning)))
+        : expiring.size() + " cluster CA certificates" + where + " are near or past their expiry: "
+            + expiring.stream().map(e -> e.subject() + " " + e.expiry()).collect(Collectors.joining("; "));
     return finding(ObjectRef.of(copy), severity)
-        .message((expiring.size() == 1 ? "The cluster CA certificate " : expiring.size() + " cluster CA certificates ")
-            + "in ConfigMap " + Keys.of(copy) + ": " + certificates + window + ".")
+        .message(message + ".")
         .cause(cause(anyExpired))
         .remediation(remediation(anyExpired))
         .build();

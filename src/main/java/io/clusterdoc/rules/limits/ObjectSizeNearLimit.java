@@ -105,7 +105,8 @@ public final class ObjectSizeNearLimit extends AbstractRule {
     List<String> causes = new ArrayList<>();
     List<String> remedies = new ArrayList<>();
     if (sizes.annotationsNearLimit()) {
-      facts.add("its annotations total " + kib(sizes.annotations()) + " of the 256 KiB allowed" + sizes.largestAnnotation().map(key -> ", the largest being " + key + " ("
+      facts.add("its annotations total " + kib(sizes.annotations()) + " of the 256 KiB allowed"
+          + sizes.largestAnnotation().map(key -> ", the largest being " + key + " ("
               + kib(sizes.largestAnnotationSize()) + ")").orElse(""));
       causes.add(annotationCause(sizes));
       remedies.add(annotationRemedy(object, sizes));

@@ -44,7 +44,8 @@ public final class PvcPending extends ObjectRule<PersistentVolumeClaim> {
   /** Set by the volume controller when it hands the claim to a provisioner. */
   private static final List<String> PROVISIONER = List.of(
       "volume.kubernetes.io/storage-provisioner", "volume.beta.kubernetes.io/storage-provisioner");
-  private static final Pattern MISSING_CLASS = Pattern.compile("storageclass\\.storage\\.k8s\\.io \"([^\"]+)\" not found");
+  private static final Pattern MISSING_CLASS =
+      Pattern.compile("storageclass\\.storage\\.k8s\\.io \"([^\"]+)\" not found");
   private static final int SHOWN_PODS = 3;
 
   /** What keeps the claim Pending, with what to do about it. */
@@ -189,8 +190,7 @@ public final class PvcPending extends ObjectRule<PersistentVolumeClaim> {
   private Finding finding(PersistentVolumeClaim claim, Optional<Event> latest, List<Pod> consumers,
       Duration threshold) {
     Blocker blocker = blocker(claim, latest, consumers);
-    String reported = latest.map(e -> ": " + e.getReason() + ": " + Objects.requireNonNullElse(e.getMessage(), "")
-        .trim()).orElse("");
+    String reported = latest.map(e -> ": " + e.getReason() + ": " + withoutFinalPeriod(e.getMessage())).orElse("");
     String explanation = blocker.explanation.replace("{provisioner}", provisioner(claim).orElse(""));
     return finding(claim)
         .message("PersistentVolumeClaim " + Keys.of(claim) + " (" + request(claim) + ") has been Pending since it "
@@ -240,8 +240,9 @@ public final class PvcPending extends ObjectRule<PersistentVolumeClaim> {
     if (spec.getAccessModes() != null && !spec.getAccessModes().isEmpty()) {
       parts.add(String.join(",", spec.getAccessModes()));
     }
-    parts.add(spec.getStorageClassName() == null ? "no StorageClass named"
-        : spec.getStorageClassName().isEmpty() ? "storageClassName \"\"" : "StorageClass " + spec.getStorageClassName());
+    String storageClass = spec.getStorageClassName();
+    parts.add(storageClass == null ? "no StorageClass named"
+        : storageClass.isEmpty() ? "storageClassName \"\"" : "StorageClass " + storageClass);
     return String.join(", ", parts);
   }
 
@@ -264,6 +265,11 @@ public final class PvcPending extends ObjectRule<PersistentVolumeClaim> {
   private static Optional<String> specField(PersistentVolumeClaim claim,
       Function<PersistentVolumeClaimSpec, String> field) {
     return Optional.ofNullable(claim.getSpec()).map(field).filter(value -> !isBlank(value));
+  }
+
+  private static String withoutFinalPeriod(String text) {
+    String trimmed = text == null ? "" : text.trim();
+    return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
   }
 
   private static boolean isBlank(String text) {

@@ -117,13 +117,13 @@ public final class DeploymentRolloutStuck extends ObjectRule<Deployment> {
 
   private Finding finding(Deployment deployment, String stall) {
     String namespace = deployment.getMetadata().getNamespace();
-    Optional<String> newReplicaSet = newestReplicaSet(deployment.getStatus());
+    Optional<String> replicaSet = newestReplicaSet(deployment.getStatus());
     Finding.Builder finding = finding(deployment)
         .message("Deployment " + Keys.of(deployment) + " is stuck: " + stall + "; " + replicas(deployment)
-            + newReplicaSet.map(rs -> "; new ReplicaSet " + rs).orElse("") + ".")
+            + replicaSet.map(rs -> "; newest ReplicaSet " + rs).orElse("") + ".")
         .cause(cause(deployment))
-        .remediation(remediation(deployment, newReplicaSet));
-    newReplicaSet.ifPresent(rs -> finding.related(new ObjectRef("apps/v1", "ReplicaSet", namespace, rs, null)));
+        .remediation(remediation(deployment, replicaSet));
+    replicaSet.ifPresent(rs -> finding.related(new ObjectRef("apps/v1", "ReplicaSet", namespace, rs, null)));
     return finding.build();
   }
 
@@ -144,32 +144,47 @@ public final class DeploymentRolloutStuck extends ObjectRule<Deployment> {
         .reduce((a, b) -> a + "; " + b)
         .map(text -> "Conditions: " + text + ". ")
         .orElse("");
-    return conditions + "New pods that never become available hold a rollout: an image that cannot be pulled, a "
-        + "container that crashes at start, a readiness probe that fails, pods that cannot be scheduled (resources, "
-        + "affinity, taints), a quota or admission webhook that refuses them (ReplicaFailure), or a ReadWriteOnce "
-        + "volume still attached to an old pod on another node. The controller marks the rollout failed after "
-        + "spec.progressDeadlineSeconds (" + progressDeadlineSeconds(deployment) + "s) without progress but keeps "
-        + "trying; the old ReplicaSet's pods keep serving meanwhile.";
+    return conditions + "Replicas stay unavailable when their pods cannot be created (a quota or admission webhook "
+        + "refuses them: ReplicaFailure), cannot be scheduled (resources, affinity, taints), cannot pull their image, "
+        + "crash at start or fail their readiness probe, or wait for a ReadWriteOnce volume still attached to an old "
+        + "pod on another node. " + progress(deployment);
+  }
+
+  private static String progress(Deployment deployment) {
+    Optional<DeploymentCondition> progressing = condition(deployment.getStatus(), "Progressing");
+    if (progressing.filter(DeploymentRolloutStuck::deadlineExceeded).isPresent()) {
+      return "The controller marked the rollout failed after spec.progressDeadlineSeconds ("
+          + progressDeadlineSeconds(deployment) + "s) without progress, but keeps trying; the old ReplicaSet's pods "
+          + "keep serving meanwhile.";
+    }
+    return progressing.filter(c -> ROLLOUT_COMPLETE.equals(c.getReason())).isPresent()
+        ? "Its last rollout completed: pods that were available stopped being so, or a scale-up cannot be met."
+        : "";
   }
 
   private static String describe(DeploymentCondition condition) {
     return condition.getType() + "=" + condition.getStatus()
         + (condition.getReason() == null ? "" : " " + condition.getReason())
-        + (condition.getMessage() == null ? "" : " (" + condition.getMessage().trim() + ")");
+        + (condition.getMessage() == null ? "" : " (" + withoutFinalPeriod(condition.getMessage()) + ")");
   }
 
-  private static String remediation(Deployment deployment, Optional<String> newReplicaSet) {
+  private static String withoutFinalPeriod(String text) {
+    String trimmed = text.trim();
+    return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+  }
+
+  private static String remediation(Deployment deployment, Optional<String> newestReplicaSet) {
     String namespace = deployment.getMetadata().getNamespace();
     String name = deployment.getMetadata().getName();
     String kubectl = "kubectl -n " + namespace + " ";
-    String pods = newReplicaSet
+    String pods = newestReplicaSet
         .map(rs -> kubectl + "describe replicaset " + rs + " (FailedCreate events) and " + kubectl + "get pods"
             + templateHash(name, rs).map(hash -> " -l pod-template-hash=" + hash).orElse("")
-            + ", then kubectl describe pod and kubectl logs on a new pod")
+            + ", then kubectl describe pod and kubectl logs on one of them")
         .orElse(kubectl + "describe deployment " + name + " (NewReplicaSet) and kubectl describe pod and kubectl "
             + "logs on its pods");
     return kubectl + "rollout status deployment/" + name + " shows where the rollout stands (it exits non-zero "
-        + "when the rollout failed). Find why the new pods are not available: " + pods + ". Fix the cause and the "
+        + "when the rollout failed). Find why the pods are not available: " + pods + ". Fix the cause and the "
         + "rollout resumes by itself; kubectl rollout restart only starts another rollout of the same template. If "
         + "the new version is at fault, go back with " + kubectl + "rollout undo deployment/" + name + ", then fix the "
         + "manifest too, or the next apply brings the broken version back. A ReadWriteOnce volume needs strategy "

@@ -37,8 +37,8 @@ public final class JobFailed extends AbstractRule {
   private enum Reason {
     BACKOFF_LIMIT_EXCEEDED("BackoffLimitExceeded",
         "Its pods failed more often than spec.backoffLimit allows. The limit counts retries after the first run, so "
-            + "backoffLimit 2 means at most 3 pods, each retry after a longer back-off (10s, 20s, 40s ... up to 6 "
-            + "minutes)."),
+            + "backoffLimit {limit} allows {pods} pods in all, each retry after a longer back-off (10s, 20s, 40s ... "
+            + "up to 6 minutes)."),
     DEADLINE_EXCEEDED("DeadlineExceeded",
         "It was still running when spec.activeDeadlineSeconds passed: the deadline counts from the Job's start, "
             + "across every retry, and the controller then stopped its running pods. A higher backoffLimit does not "
@@ -168,8 +168,7 @@ public final class JobFailed extends AbstractRule {
     parts.add(count(job.getStatus().getFailed()) + " failed pod(s)");
     parts.add(count(job.getStatus().getSucceeded()) + " succeeded");
     JobSpec spec = job.getSpec();
-    parts.add("backoffLimit " + (spec == null || spec.getBackoffLimit() == null
-        ? DEFAULT_BACKOFF_LIMIT : spec.getBackoffLimit()));
+    parts.add("backoffLimit " + backoffLimit(job));
     if (spec != null && spec.getActiveDeadlineSeconds() != null) {
       parts.add("activeDeadlineSeconds " + spec.getActiveDeadlineSeconds());
     }
@@ -178,8 +177,10 @@ public final class JobFailed extends AbstractRule {
 
   private static String cause(Job job, JobCondition failed) {
     Reason reason = Reason.of(failed.getReason());
+    int limit = backoffLimit(job);
     String explanation = reason == Reason.OTHER && failed.getReason() != null
-        ? "The Job controller marked it Failed with reason " + failed.getReason() + "." : reason.explanation;
+        ? "The Job controller marked it Failed with reason " + failed.getReason() + "."
+        : reason.explanation.replace("{limit}", Integer.toString(limit)).replace("{pods}", Integer.toString(limit + 1));
     return explanation + (restartsInPlace(job)
         ? " With restartPolicy OnFailure, container restarts inside a pod count against backoffLimit too, and the "
             + "controller deletes the pods when the Job fails, their logs with them."
@@ -219,6 +220,11 @@ public final class JobFailed extends AbstractRule {
     }
     return ownedByCronJob ? "" : " spec.ttlSecondsAfterFinished lets Kubernetes delete finished Jobs and their "
         + "pods, logs included: keep logs elsewhere first.";
+  }
+
+  private static int backoffLimit(Job job) {
+    return job.getSpec() == null || job.getSpec().getBackoffLimit() == null
+        ? DEFAULT_BACKOFF_LIMIT : job.getSpec().getBackoffLimit();
   }
 
   private static int count(Integer value) {

@@ -74,8 +74,8 @@ class CertificateExpiringTest {
     assertThat(finding.rule()).isEqualTo("certificate-expiring");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
     assertThat(finding.object()).isEqualTo(ObjectRef.of(copy(scenario, "kube-system")));
-    assertThat(finding.message()).isEqualTo("The cluster CA certificate in ConfigMap kube-system/kube-root-ca.crt: "
-        + "CN=kubernetes expires on 2026-12-10T00:00:00Z, within 30d.");
+    assertThat(finding.message()).isEqualTo("Cluster CA certificate CN=kubernetes in ConfigMap "
+        + "kube-system/kube-root-ca.crt expires on 2026-12-10T00:00:00Z, within 30d.");
     assertThat(finding.cause()).contains("kube-controller-manager publishes the cluster CA",
         "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", "When it expires");
     assertThat(finding.remediation())
@@ -105,7 +105,7 @@ class CertificateExpiringTest {
     assertThat(scenario.engine().nextRecheck()).contains(Instant.parse("2026-12-10T00:00:00Z"));
 
     scenario.advance(Duration.ofDays(7));
-    assertThat(scenario.single().message()).endsWith("CN=kubernetes expired on 2026-12-10T00:00:00Z.");
+    assertThat(scenario.single().message()).endsWith("expired on 2026-12-10T00:00:00Z.");
     assertThat(scenario.single().cause()).contains("x509: certificate has expired or is not yet valid");
     assertThat(scenario.single().remediation()).contains("recovered from the control-plane nodes");
     assertThat(scenario.engine().nextRecheck()).isEmpty();
@@ -117,8 +117,8 @@ class CertificateExpiringTest {
 
     Finding finding = scenario.single();
     assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(finding.message()).isEqualTo("The cluster CA certificate in ConfigMap kube-system/kube-root-ca.crt: "
-        + "CN=kubernetes expired on 2026-11-01T00:00:00Z.");
+    assertThat(finding.message()).isEqualTo("Cluster CA certificate CN=kubernetes in ConfigMap "
+        + "kube-system/kube-root-ca.crt expired on 2026-11-01T00:00:00Z.");
   }
 
   @Test
@@ -157,14 +157,14 @@ class CertificateExpiringTest {
   @Test
   void onlyTheExpiringCertificatesOfABundleAreNamed() {
     Scenario scenario = everywhere(loaded(), "healthy", "critical");
-    assertThat(scenario.single().message()).isEqualTo("The cluster CA certificate in ConfigMap "
-        + "kube-system/kube-root-ca.crt: CN=kubernetes expires on 2026-11-23T12:00:00Z, within 7d.");
+    assertThat(scenario.single().message()).isEqualTo("Cluster CA certificate CN=kubernetes in ConfigMap "
+        + "kube-system/kube-root-ca.crt expires on 2026-11-23T12:00:00Z, within 7d.");
 
     everywhere(scenario, "expired", "second", "warning");
     assertThat(scenario.single().severity()).isEqualTo(Severity.CRITICAL);
     assertThat(scenario.single().message()).isEqualTo("2 cluster CA certificates in ConfigMap "
-        + "kube-system/kube-root-ca.crt: CN=kubernetes expired on 2026-11-01T00:00:00Z; CN=kubernetes expires on "
-        + "2026-12-10T00:00:00Z.");
+        + "kube-system/kube-root-ca.crt are near or past their expiry: CN=kubernetes expired on 2026-11-01T00:00:00Z; "
+        + "CN=kubernetes expires on 2026-12-10T00:00:00Z.");
   }
 
   @Test

@@ -69,7 +69,8 @@ class PvcPendingTest {
     Scenario scenario = loaded();
 
     assertThat(on(scenario, "reports-scratch").message()).contains("(50Gi, ReadWriteOnce, StorageClass standard)",
-        "ProvisioningFailed: failed to provision volume with StorageClass \"standard\": rpc error: code = Internal");
+        "ProvisioningFailed: failed to provision volume with StorageClass \"standard\": rpc error: code = Internal")
+        .endsWith("You are not authorized to perform this operation.");
     assertThat(on(scenario, "reports-scratch").remediation()).contains("csi-provisioner",
         "kubectl get storageclass standard -o yaml");
 

@@ -44,10 +44,10 @@ class DeploymentRolloutStuckTest {
     assertThat(web.severity()).isEqualTo(Severity.WARNING);
     assertThat(web.object()).isEqualTo(ObjectRef.of(deployment(scenario, "web")));
     assertThat(web.message()).isEqualTo("Deployment shop/web is stuck: its rollout exceeded the progress deadline at "
-        + "2026-11-20T09:42:37Z; 3 desired, 1 updated, 3 ready, 3 available; new ReplicaSet web-7d9c8b6f4.");
+        + "2026-11-20T09:42:37Z; 3 desired, 1 updated, 3 ready, 3 available; newest ReplicaSet web-7d9c8b6f4.");
     assertThat(web.cause())
         .startsWith("Conditions: Progressing=False ProgressDeadlineExceeded (ReplicaSet \"web-7d9c8b6f4\" has timed "
-            + "out progressing.).")
+            + "out progressing). ")
         .contains("spec.progressDeadlineSeconds (600s)", "old ReplicaSet's pods keep serving")
         .doesNotContain("Available=");
     assertThat(web.remediation())
@@ -65,7 +65,7 @@ class DeploymentRolloutStuckTest {
     Finding importer = on(loaded(), "importer");
 
     assertThat(importer.message()).contains("exceeded the progress deadline at 2026-11-20T09:30:16Z",
-        "2 desired, 0 updated, 2 ready, 2 available", "new ReplicaSet importer-6b8f9c7d5");
+        "2 desired, 0 updated, 2 ready, 2 available", "newest ReplicaSet importer-6b8f9c7d5");
     assertThat(importer.cause()).contains("ReplicaFailure=True FailedCreate (pods \"importer-6b8f9c7d5-x7lq2\" is "
         + "forbidden: exceeded quota: compute-quota");
   }
@@ -75,10 +75,13 @@ class DeploymentRolloutStuckTest {
     Finding cart = on(loaded(), "cart");
 
     assertThat(cart.message()).isEqualTo("Deployment shop/cart is stuck: it has had 2 unavailable replica(s) since "
-        + "2026-11-20T09:00:04Z, longer than 10m; 2 desired, 2 updated, 0 ready, 0 available; new ReplicaSet "
+        + "2026-11-20T09:00:04Z, longer than 10m; 2 desired, 2 updated, 0 ready, 0 available; newest ReplicaSet "
         + "cart-7c9d8f6b5.");
-    assertThat(cart.cause()).startsWith("Conditions: Available=False MinimumReplicasUnavailable (Deployment does not "
-        + "have minimum availability.).");
+    assertThat(cart.cause())
+        .startsWith("Conditions: Available=False MinimumReplicasUnavailable (Deployment does not have minimum "
+            + "availability). ")
+        .contains("Its last rollout completed")
+        .doesNotContain("progressDeadlineSeconds");
   }
 
   @Test
@@ -99,7 +102,7 @@ class DeploymentRolloutStuckTest {
 
     scenario.advance(Duration.ofMinutes(1));
     assertThat(on(scenario, "search").message()).contains("it has had 1 unavailable replica(s) since "
-        + "2026-11-20T10:01:00Z, longer than 10m", "new ReplicaSet search-5c6d7f8b9");
+        + "2026-11-20T10:01:00Z, longer than 10m", "newest ReplicaSet search-5c6d7f8b9");
   }
 
   @Test

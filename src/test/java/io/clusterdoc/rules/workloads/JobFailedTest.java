@@ -46,7 +46,7 @@ class JobFailedTest {
     assertThat(nightly.message()).isEqualTo("Job analytics/nightly-export-29919000, the newest finished run of "
         + "CronJob analytics/nightly-export, failed at 2026-11-20T02:07:41Z: BackoffLimitExceeded (Job has reached "
         + "the specified backoff limit); 4 failed pod(s), 0 succeeded, backoffLimit 3.");
-    assertThat(nightly.cause()).contains("backoffLimit 2 means at most 3 pods").doesNotContain("OnFailure");
+    assertThat(nightly.cause()).contains("backoffLimit 3 allows 4 pods in all").doesNotContain("OnFailure");
     assertThat(nightly.remediation())
         .contains("kubectl -n analytics logs job/nightly-export-29919000",
             "kubectl -n analytics get pods -l job-name=nightly-export-29919000",
@@ -139,7 +139,8 @@ class JobFailedTest {
 
     Scenario scenario = Scenario.of(new JobFailed(), NOW).apply(policy).apply(novel);
 
-    assertThat(on(scenario, "import-users").message()).contains("failed at 2026-11-20T09:10:00Z: PodFailurePolicy (Container importer");
+    assertThat(on(scenario, "import-users").message())
+        .contains("failed at 2026-11-20T09:10:00Z: PodFailurePolicy (Container importer");
     assertThat(on(scenario, "import-users").cause()).contains("spec.podFailurePolicy");
     assertThat(on(scenario, "import-groups").message()).contains(": SomethingNew; 0 failed pod(s)",
         "backoffLimit 6");
