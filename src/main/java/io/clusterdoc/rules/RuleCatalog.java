@@ -4,6 +4,8 @@ import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
 import io.clusterdoc.rules.dns.CorednsLoopDetected;
 import io.clusterdoc.rules.dns.CorednsNotReady;
+import io.clusterdoc.rules.limits.CertificateExpiring;
+import io.clusterdoc.rules.limits.ObjectSizeNearLimit;
 import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodeCordoned;
 import io.clusterdoc.rules.nodes.NodeNotReady;
@@ -15,8 +17,11 @@ import io.clusterdoc.rules.services.EndpointsPortNameMismatch;
 import io.clusterdoc.rules.services.IngressNoAddress;
 import io.clusterdoc.rules.services.LoadBalancerPending;
 import io.clusterdoc.rules.services.ServiceNoEndpoints;
+import io.clusterdoc.rules.storage.PvcPending;
 import io.clusterdoc.rules.webhooks.WebhookServiceUnavailable;
 import io.clusterdoc.rules.workloads.DaemonSetIncomplete;
+import io.clusterdoc.rules.workloads.DeploymentRolloutStuck;
+import io.clusterdoc.rules.workloads.JobFailed;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +46,11 @@ public final class RuleCatalog {
       new NodePodCapacity(),
       new NodeCordoned(),
       new DaemonSetIncomplete(),
+      new DeploymentRolloutStuck(),
+      new JobFailed(),
+      new PvcPending(),
+      new ObjectSizeNearLimit(),
+      new CertificateExpiring(),
       new PodCrashLooping()
   ).stream().sorted(Comparator.comparing(Rule::severity).thenComparing(Rule::id)).toList();
 
