@@ -30,10 +30,13 @@ final class ContainerRuleText {
     return "kubectl describe pod -n " + pod.getMetadata().getNamespace() + " " + pod.getMetadata().getName();
   }
 
-  /** A producer's own words, quoted at the end of a sentence: the full stop comes only when they have none. */
+  /**
+   * A producer's own words, on one line and quoted at the end of a sentence: the full stop comes only when they
+   * have none.
+   */
   static String quotedSentence(String text) {
-    String trimmed = text.trim();
-    return "\"" + trimmed + "\"" + (trimmed.endsWith(".") ? "" : ".");
+    String line = text.trim().replaceAll("\\s*\n\\s*", " ");
+    return "\"" + line + "\"" + (line.endsWith(".") ? "" : ".");
   }
 
   /** "Container web" at the start of a sentence. */

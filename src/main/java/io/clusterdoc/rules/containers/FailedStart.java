@@ -16,6 +16,7 @@ record FailedStart(PodContainer container, String reason, String error) {
   private static final Set<String> WAITING_REASONS =
       Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
   private static final Set<String> START_ERRORS = Set.of("StartError", "ContainerCannotRun");
+  private static final String RUNC_PREFIX = "unable to start container process: ";
 
   static List<FailedStart> of(Pod pod) {
     return PodContainer.of(pod).stream().map(FailedStart::of).flatMap(Optional::stream).toList();
@@ -33,6 +34,16 @@ record FailedStart(PodContainer container, String reason, String error) {
         .filter(last -> last.getReason() != null && START_ERRORS.contains(last.getReason()))
         .map(last -> new FailedStart(container, last.getReason(),
             Objects.requireNonNullElse(last.getMessage(), "").trim()));
+  }
+
+  /**
+   * The error without the chain of runtime layers that precedes runc's own words ("failed to create containerd task:
+   * failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process:"),
+   * which says nothing more and would crowd the quote out of the finding's 1 KiB.
+   */
+  String shortError() {
+    int start = error.lastIndexOf(RUNC_PREFIX);
+    return start < 0 ? error : error.substring(start + RUNC_PREFIX.length());
   }
 
   /**

@@ -202,7 +202,7 @@ public final class PodConfigError extends ObjectRule<Pod> {
   private static String cause(Diagnosis diagnosis) {
     FailedStart failure = diagnosis.failure();
     String said = failure.error().isEmpty() ? ""
-        : " The kubelet said: " + ContainerRuleText.quotedSentence(failure.error());
+        : " The kubelet said: " + ContainerRuleText.quotedSentence(failure.shortError());
     return ContainerRuleText.capitalized(failure.container().display()) + " " + failure.state() + ". "
         + diagnosis.explained().explanation() + said;
   }
