@@ -70,8 +70,9 @@ public final class PodConfigError extends ObjectRule<Pod> {
           "The container runtime on node {node} runs the hook {1} before starting the container, and the hook's "
               + "binary is not installed there: a problem of the node, not of the image.",
           "On node {node}, reinstall what provides {1} (the NVIDIA container toolkit provides "
-              + "nvidia-container-runtime-hook), or remove the hook from the runtime's configuration if the node has no GPU any more. Every "
-              + "pod using that runtime on the node fails alike: kubectl cordon {node} until it is fixed."),
+              + "nvidia-container-runtime-hook), or remove the hook from the runtime's configuration if the node has "
+              + "no GPU any more. Every pod using that runtime on the node fails alike: kubectl cordon {node} until it "
+              + "is fixed."),
       new KnownError(
           EXEC + "(?:executable file not found|stat [^:]*: no such file|no such file)",
           "command {1} not found in the image",
@@ -93,8 +94,8 @@ public final class PodConfigError extends ObjectRule<Pod> {
               + "an image built for it, or a multi-architecture image (docker buildx build --platform "
               + "linux/amd64,linux/arm64)."));
 
-  private static final String RUNTIME_LOGS = "Look at the runtime on node {node} (crictl ps -a, journalctl -u containerd "
-      + "-u kubelet): name conflicts and \"context deadline exceeded\" point at an overloaded runtime.";
+  private static final String RUNTIME_LOGS = "Look at the runtime on node {node} (crictl ps -a, journalctl -u "
+      + "containerd -u kubelet): name conflicts and \"context deadline exceeded\" point at an overloaded runtime.";
 
   /** A failed container with what its error means. */
   private record Diagnosis(FailedStart failure, Explained explained) {
