@@ -209,7 +209,8 @@ public final class PodMountFailed extends ObjectRule<Pod> {
     }
     int index = Integer.parseInt(source.group(2));
     List<VolumeMount> mounts = failure.container().spec().map(Container::getVolumeMounts).orElse(null);
-    if (mounts == null || index >= mounts.size() || mounts.get(index).getSubPath() == null) {
+    if (mounts == null || index >= mounts.size() || mounts.get(index).getSubPath() == null
+        || mounts.get(index).getMountPath() == null) {
       return Map.of("mount", "volume " + source.group(1), "fileMountPath", "MOUNTPATH/FILE");
     }
     VolumeMount mount = mounts.get(index);
