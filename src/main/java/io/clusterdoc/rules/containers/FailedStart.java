@@ -1,0 +1,63 @@
+package io.clusterdoc.rules.containers;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A container the kubelet could not create or start, with the kubelet's or the runtime's error. A container whose
+ * process could not be started alternates between RunContainerError, right after each attempt, and CrashLoopBackOff
+ * while it waits for the next one; its last state then holds the failed start (StartError with containerd,
+ * ContainerCannotRun with Docker), so both are one failure.
+ */
+record FailedStart(PodContainer container, String reason, String error) {
+  private static final Set<String> WAITING_REASONS =
+      Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+  private static final Set<String> START_ERRORS = Set.of("StartError", "ContainerCannotRun");
+  private static final String RUNC_PREFIX = "unable to start container process: ";
+
+  static List<FailedStart> of(Pod pod) {
+    return PodContainer.of(pod).stream().map(FailedStart::of).flatMap(Optional::stream).toList();
+  }
+
+  private static Optional<FailedStart> of(PodContainer container) {
+    String waiting = container.waitingReason();
+    if (WAITING_REASONS.contains(waiting)) {
+      return Optional.of(new FailedStart(container, waiting, container.waitingMessage().orElse("")));
+    }
+    if (!"CrashLoopBackOff".equals(waiting)) {
+      return Optional.empty();
+    }
+    return container.lastTerminated()
+        .filter(last -> last.getReason() != null && START_ERRORS.contains(last.getReason()))
+        .map(last -> new FailedStart(container, last.getReason(),
+            Objects.requireNonNullElse(last.getMessage(), "").trim()));
+  }
+
+  /**
+   * The error without the chain of runtime layers that precedes runc's own words ("failed to create containerd task:
+   * failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process:"),
+   * which says nothing more and would crowd the quote out of the finding's 1 KiB.
+   */
+  String shortError() {
+    int start = error.lastIndexOf(RUNC_PREFIX);
+    return start < 0 ? error : error.substring(start + RUNC_PREFIX.length());
+  }
+
+  /**
+   * Whether a volume could not be mounted into the container: subPath mounts are prepared when the container is
+   * created and bound into its root file system when it starts, after the pod's volumes are set up.
+   */
+  boolean isVolumeMount() {
+    return error.contains("failed to prepare subPath") || error.contains("volume-subpaths")
+        || error.contains("mount a directory onto a file");
+  }
+
+  /** "waits in CreateContainerConfigError", "failed to start (StartError) and waits in CrashLoopBackOff". */
+  String state() {
+    return reason.equals(container.waitingReason()) ? "waits in " + reason
+        : "failed to start (" + reason + ") and waits in " + container.waitingReason();
+  }
+}
