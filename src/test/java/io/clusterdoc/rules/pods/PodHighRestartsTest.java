@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Finding;
-import io.clusterdoc.engine.NamespaceFilter;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
 import io.clusterdoc.testing.Scenario;
@@ -12,8 +11,6 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -88,8 +85,8 @@ class PodHighRestartsTest {
   }
 
   @Test
-  void theCountComesFromTheDiagnosis() {
-    EngineConfig forty = new EngineConfig(Set.of(), NamespaceFilter.ALL, Map.of(PodHighRestarts.ID, Threshold.count(40)));
+  void theCountComesFromTheDiagnosisAsAWholeNumber() throws Exception {
+    EngineConfig forty = EngineConfig.builder(List.of(rule)).threshold(PodHighRestarts.ID, "40", "--threshold").build();
 
     Finding finding = Scenario.of(List.of(rule), forty, NOW).load(getClass(), FIXTURE).single();
 
