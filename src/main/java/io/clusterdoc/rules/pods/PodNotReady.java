@@ -42,9 +42,10 @@ public final class PodNotReady extends ObjectRule<Pod> {
   private static final Pattern STATUS_CODE = Pattern.compile("statuscode: (\\d{3})");
   /** The container an event is about: "spec.containers{api}". */
   private static final Pattern CONTAINER_FIELD = Pattern.compile("spec\\.(?:init)?[cC]ontainers\\{([^}]+)}");
-  /** Pods that coredns-not-ready reports, with what their not being Ready means for the whole cluster. */
+  /** The CoreDNS pods, which coredns-not-ready reports with what their state means for the whole cluster. */
   private static final String DNS_NAMESPACE = "kube-system";
-  private static final Map.Entry<String, String> DNS_LABEL = Map.entry("k8s-app", "kube-dns");
+  private static final String DNS_LABEL = "k8s-app";
+  private static final String DNS_LABEL_VALUE = "kube-dns";
 
   /** What the probe's failure message says about the application. */
   private enum ProbeFailure {
@@ -118,7 +119,7 @@ public final class PodNotReady extends ObjectRule<Pod> {
     if (since.isEmpty() || !PodConditions.lastedThreshold(since.get(), context)) {
       return List.of();
     }
-    Optional<Event> probeFailure = latestReadinessFailure(pod, view);
+    Optional<Event> probeFailure = latestReadinessFailure(pod, since.get(), view);
     ProbeFailure failure = ProbeFailure.of(probeFailure);
     List<String> gates = unreadyGates(pod);
     boolean onlyGates = unreadyContainers(pod).isEmpty() && !gates.isEmpty();
@@ -149,13 +150,15 @@ public final class PodNotReady extends ObjectRule<Pod> {
   private static boolean isClusterDns(Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     return DNS_NAMESPACE.equals(pod.getMetadata().getNamespace()) && labels != null
-        && DNS_LABEL.getValue().equals(labels.get(DNS_LABEL.getKey()));
+        && DNS_LABEL_VALUE.equals(labels.get(DNS_LABEL));
   }
 
-  private static Optional<Event> latestReadinessFailure(Pod pod, ClusterView view) {
+  /** Failures that ended before the pod turned unready belong to an earlier episode and explain nothing now. */
+  private static Optional<Event> latestReadinessFailure(Pod pod, Instant notReadySince, ClusterView view) {
     List<Event> failures = view.warningEventsAbout(pod).stream()
         .filter(e -> UNHEALTHY.equals(e.getReason()) && e.getMessage() != null
             && e.getMessage().startsWith(READINESS_FAILED))
+        .filter(e -> lastSeen(e).map(time -> !time.isBefore(notReadySince)).orElse(true))
         .toList();
     return failures.isEmpty() ? Optional.empty() : Optional.of(failures.get(failures.size() - 1));
   }
@@ -231,6 +234,15 @@ public final class PodNotReady extends ObjectRule<Pod> {
         .filter(Objects::nonNull)
         .filter(type -> PodConditions.condition(pod, type).filter(c -> "True".equals(c.getStatus())).isEmpty())
         .toList();
+  }
+
+  /** When the event last happened, in whichever field its recorder keeps it. */
+  private static Optional<Instant> lastSeen(Event event) {
+    Optional<String> series = Optional.ofNullable(event.getSeries()).map(s -> s.getLastObservedTime())
+        .map(time -> time.getTime());
+    Optional<String> single = Optional.ofNullable(event.getEventTime()).map(time -> time.getTime());
+    return Optional.ofNullable(event.getLastTimestamp()).or(() -> series).or(() -> single)
+        .flatMap(PodConditions::time);
   }
 
   private static Optional<String> containerOf(Event event) {

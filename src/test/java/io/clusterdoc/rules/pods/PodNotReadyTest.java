@@ -119,15 +119,8 @@ class PodNotReadyTest {
   @Test
   void aNewProbeEventAloneReEvaluatesThePod() {
     Scenario scenario = load();
-    Pod pdf = pod(scenario, PDF);
-    Event failure = new EventBuilder().withNewMetadata().withNamespace("billing")
-        .withName(PDF + ".187a3c2f9d4e6b10").withUid("5f1c2a9e-7d3b-4e8a-9c6f-2b1d0e4a8c73").endMetadata()
-        .withType("Warning").withReason("Unhealthy").withCount(3)
-        .withMessage("Readiness probe failed: HTTP probe failed with statuscode: 500")
-        .withFirstTimestamp("2026-11-20T10:05:10Z").withLastTimestamp("2026-11-20T10:05:30Z")
-        .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace("billing").withName(PDF)
-        .withUid(pdf.getMetadata().getUid()).withFieldPath("spec.containers{render}").endInvolvedObject()
-        .withNewSource().withComponent("kubelet").withHost("worker-1").endSource().build();
+    Event failure = readinessFailure(pod(scenario, PDF), "HTTP probe failed with statuscode: 500",
+        "2026-11-20T10:05:30Z");
 
     assertThat(rule.subjectsAffectedBy(failure, scenario.store())).containsExactly("billing/" + PDF);
     scenario.apply(failure);
@@ -135,6 +128,16 @@ class PodNotReadyTest {
     assertThat(on(scenario, PDF).message()).endsWith("container render: Readiness probe failed: HTTP probe failed "
         + "with statuscode: 500.");
     assertThat(scenario.resolved()).isEmpty();
+  }
+
+  @Test
+  void aProbeFailureThatEndedBeforeThePodTurnedUnreadyIsNotQuoted() {
+    Scenario scenario = load();
+
+    scenario.apply(readinessFailure(pod(scenario, PDF), "HTTP probe failed with statuscode: 500",
+        "2026-11-20T06:10:00Z"));
+
+    assertThat(on(scenario, PDF).message()).endsWith("container render not ready.");
   }
 
   @Test
@@ -166,6 +169,18 @@ class PodNotReadyTest {
 
     assertThat(scenario.findings()).isEmpty();
     assertThat(scenario.engine().nextRecheck()).isEmpty();
+  }
+
+  private static Event readinessFailure(Pod pod, String failure, String last) {
+    return new EventBuilder().withNewMetadata().withNamespace("billing")
+        .withName(pod.getMetadata().getName() + ".187a3c2f9d4e6b10").withUid("5f1c2a9e-7d3b-4e8a-9c6f-2b1d0e4a8c73")
+        .endMetadata()
+        .withType("Warning").withReason("Unhealthy").withCount(3).withMessage("Readiness probe failed: " + failure)
+        .withFirstTimestamp(last).withLastTimestamp(last)
+        .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace("billing")
+        .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
+        .withFieldPath("spec.containers{render}").endInvolvedObject()
+        .withNewSource().withComponent("kubelet").withHost("worker-1").endSource().build();
   }
 
   private Scenario load() {
