@@ -109,7 +109,8 @@ public final class PodHighRestarts extends ObjectRule<Pod> {
 
   private static Optional<String> exitCode(ContainerStatus status) {
     return Optional.ofNullable(last(status)).map(last -> "exit code "
-        + Objects.requireNonNullElse(last.getExitCode(), -1) + (last.getReason() == null ? "" : ", " + last.getReason()));
+        + Objects.requireNonNullElse(last.getExitCode(), -1)
+        + (last.getReason() == null ? "" : ", " + last.getReason()));
   }
 
   /** When the current run began, else when the previous one ended. */

@@ -108,9 +108,9 @@ public final class PodStuckTerminating extends ObjectRule<Pod> {
     return Optional.of(new Holder("finalizers hold it (" + listed + ")",
         "metadata.finalizers still lists " + listed + ": the API server removes the object only once every "
             + "finalizer is gone, and the controller that added one has not removed it.",
-        controller + " Remove a finalizer by hand only once you know what it guards, as the cleanup it stands for is then "
-            + "skipped: kubectl patch pod -n " + pod.getMetadata().getNamespace() + " " + pod.getMetadata().getName()
-            + " --type=merge -p '{\"metadata\":{\"finalizers\":null}}'."));
+        controller + " Remove a finalizer by hand only once you know what it guards, as the cleanup it stands for "
+            + "is then skipped: kubectl patch pod -n " + pod.getMetadata().getNamespace() + " "
+            + pod.getMetadata().getName() + " --type=merge -p '{\"metadata\":{\"finalizers\":null}}'."));
   }
 
   private static Holder nodeHolder(Pod pod, ClusterView view) {

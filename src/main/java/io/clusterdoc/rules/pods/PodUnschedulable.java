@@ -72,7 +72,8 @@ public final class PodUnschedulable extends ObjectRule<Pod> {
     }
     String reasons = String.join(", ", SchedulingObstacles.labelsWithCounts(parsed));
     return parsed.nodes()
-        .map(n -> (n == 1 ? ": the only node does not fit" : ": none of the " + n + " nodes fits") + " (" + reasons + ")")
+        .map(n -> (n == 1 ? ": the only node does not fit" : ": none of the " + n + " nodes fits"))
+        .map(nodes -> nodes + " (" + reasons + ")")
         .orElse(": " + reasons);
   }
 

@@ -124,8 +124,12 @@ final class SchedulingObstacles {
   /** One reason with what it names: the taint, the resource, or the scheduler's words when unrecognised. */
   record Reason(Obstacle obstacle, String detail) {
 
+    /** The scheduler's own words for what is not recognised, else the kind of reason and what it names. */
     String label() {
-      return detail.isEmpty() ? obstacle.label : obstacle == Obstacle.OTHER ? detail : obstacle.label + " " + detail;
+      if (obstacle == Obstacle.OTHER) {
+        return detail;
+      }
+      return detail.isEmpty() ? obstacle.label : obstacle.label + " " + detail;
     }
   }
 

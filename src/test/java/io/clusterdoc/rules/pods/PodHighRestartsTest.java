@@ -54,8 +54,8 @@ class PodHighRestartsTest {
   @CsvSource(delimiter = '|', value = {
       "payment-gateway-5d7c9b8f6-z7x5c | container gateway (23 restarts, last exit code 143, Error | ended on SIGTERM "
           + "| needs a startupProbe",
-      "invoice-worker-8b7f6c5d9-c4v6b  | container worker (21 restarts, last exit code 0, Completed | exited on its own "
-          + "| belongs in a Job",
+      "invoice-worker-8b7f6c5d9-c4v6b  | container worker (21 restarts, last exit code 0, Completed "
+          + "| exited on its own | belongs in a Job",
   })
   void eachEndingComesWithItsAdvice(String pod, String summary, String cause, String advice) {
     Finding finding = on(load(), pod);

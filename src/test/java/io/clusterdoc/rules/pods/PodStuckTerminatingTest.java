@@ -63,7 +63,8 @@ class PodStuckTerminatingTest {
         "kubectl delete node worker-3", "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute",
         "kubectl delete pod -n billing ledger-0 " + FORCE + ") only when the node is gone for good",
         "Caveat: StatefulSet ledger starts a replacement with the same name", "two pods with the same identity");
-    assertThat(ledger.related()).extracting(ObjectRef::kind, ObjectRef::name).containsExactly(tuple("Node", "worker-3"));
+    assertThat(ledger.related()).extracting(ObjectRef::kind, ObjectRef::name)
+        .containsExactly(tuple("Node", "worker-3"));
   }
 
   @Test

@@ -53,7 +53,8 @@ class SchedulingObstaclesTest {
     Parsed parsed = SchedulingObstacles.parse("0/3 nodes are available: pod has unbound immediate "
         + "PersistentVolumeClaims (repeated 3 times).");
 
-    assertThat(SchedulingObstacles.labelsWithCounts(parsed)).containsExactly("unbound immediate PersistentVolumeClaims");
+    assertThat(SchedulingObstacles.labelsWithCounts(parsed))
+        .containsExactly("unbound immediate PersistentVolumeClaims");
   }
 
   @Test
