@@ -2,6 +2,11 @@ package io.clusterdoc.rules;
 
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.containers.ContainerOomKilled;
+import io.clusterdoc.rules.containers.PodConfigError;
+import io.clusterdoc.rules.containers.PodImagePullFailed;
+import io.clusterdoc.rules.containers.PodMountFailed;
+import io.clusterdoc.rules.containers.PodSandboxFailed;
 import io.clusterdoc.rules.dns.CorednsLoopDetected;
 import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.limits.CertificateExpiring;
@@ -13,6 +18,10 @@ import io.clusterdoc.rules.nodes.NodePodCapacity;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
 import io.clusterdoc.rules.pods.PodEvicted;
+import io.clusterdoc.rules.pods.PodHighRestarts;
+import io.clusterdoc.rules.pods.PodNotReady;
+import io.clusterdoc.rules.pods.PodStuckTerminating;
+import io.clusterdoc.rules.pods.PodUnschedulable;
 import io.clusterdoc.rules.services.EndpointsPortNameMismatch;
 import io.clusterdoc.rules.services.IngressNoAddress;
 import io.clusterdoc.rules.services.LoadBalancerPending;
@@ -51,7 +60,16 @@ public final class RuleCatalog {
       new PvcPending(),
       new ObjectSizeNearLimit(),
       new CertificateExpiring(),
-      new PodCrashLooping()
+      new PodCrashLooping(),
+      new PodImagePullFailed(),
+      new PodConfigError(),
+      new PodStuckTerminating(),
+      new PodUnschedulable(),
+      new PodNotReady(),
+      new PodSandboxFailed(),
+      new PodMountFailed(),
+      new ContainerOomKilled(),
+      new PodHighRestarts()
   ).stream().sorted(Comparator.comparing(Rule::severity).thenComparing(Rule::id)).toList();
 
   private RuleCatalog() {

@@ -163,8 +163,11 @@ public final class CorednsNotReady extends AbstractRule {
         && view.get(Pod.class, NAMESPACE, about.getName()).map(CorednsNotReady::isDnsPod).orElse(false);
   }
 
-  /** The cluster DNS pods: kube-system, labelled k8s-app=kube-dns (CoreDNS keeps kube-dns's label). */
-  static boolean isDnsPod(Pod pod) {
+  /**
+   * The cluster DNS pods: kube-system, labelled k8s-app=kube-dns (CoreDNS keeps kube-dns's label). Other rules
+   * leave them to this one, which says what their state means for the whole cluster.
+   */
+  public static boolean isDnsPod(Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     return NAMESPACE.equals(pod.getMetadata().getNamespace()) && labels != null
         && SERVICE_NAME.equals(labels.get(DNS_LABEL));

@@ -50,8 +50,12 @@ final class PodConditions {
   }
 
   /** Such a pod is reported by pod-crash-looping, which says more about it. */
-  static boolean hasCrashLoopingContainer(Pod pod) {
-    return containerStatuses(pod).anyMatch(PodConditions::isCrashLooping);
+  /**
+   * A container waiting to run: crash-looping, pulling its image, failing to be created or mounted. Other rules
+   * (pod-crash-looping, pod-image-pull-failed, pod-config-error, pod-mount-failed) report those with their cause.
+   */
+  static boolean hasWaitingContainer(Pod pod) {
+    return containerStatuses(pod).anyMatch(status -> waitingReason(status).isPresent());
   }
 
   static Optional<String> waitingReason(ContainerStatus status) {

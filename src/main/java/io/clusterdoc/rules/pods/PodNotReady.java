@@ -9,6 +9,7 @@ import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
+import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -42,10 +42,6 @@ public final class PodNotReady extends ObjectRule<Pod> {
   private static final Pattern STATUS_CODE = Pattern.compile("statuscode: (\\d{3})");
   /** The container an event is about: "spec.containers{api}". */
   private static final Pattern CONTAINER_FIELD = Pattern.compile("spec\\.(?:init)?[cC]ontainers\\{([^}]+)}");
-  /** The CoreDNS pods, which coredns-not-ready reports with what their state means for the whole cluster. */
-  private static final String DNS_NAMESPACE = "kube-system";
-  private static final String DNS_LABEL = "k8s-app";
-  private static final String DNS_LABEL_VALUE = "kube-dns";
 
   /** What the probe's failure message says about the application. */
   private enum ProbeFailure {
@@ -109,8 +105,8 @@ public final class PodNotReady extends ObjectRule<Pod> {
 
   @Override
   protected List<Finding> check(Pod pod, ClusterView view, RuleContext context) {
-    if (!PodConditions.inPhase(pod, PodConditions.RUNNING) || PodConditions.isBeingDeleted(pod) || isClusterDns(pod)
-        || PodConditions.hasCrashLoopingContainer(pod)) {
+    if (!PodConditions.inPhase(pod, PodConditions.RUNNING) || PodConditions.isBeingDeleted(pod) || CorednsNotReady.isDnsPod(pod)
+        || PodConditions.hasWaitingContainer(pod)) {
       return List.of();
     }
     Optional<PodCondition> notReady = PodConditions.condition(pod, "Ready").filter(PodNotReady::isFalse)
@@ -147,11 +143,6 @@ public final class PodNotReady extends ObjectRule<Pod> {
     return "False".equals(condition.getStatus());
   }
 
-  private static boolean isClusterDns(Pod pod) {
-    Map<String, String> labels = pod.getMetadata().getLabels();
-    return DNS_NAMESPACE.equals(pod.getMetadata().getNamespace()) && labels != null
-        && DNS_LABEL_VALUE.equals(labels.get(DNS_LABEL));
-  }
 
   /** Failures that ended before the pod turned unready belong to an earlier episode and explain nothing now. */
   private static Optional<Event> latestReadinessFailure(Pod pod, Instant notReadySince, ClusterView view) {

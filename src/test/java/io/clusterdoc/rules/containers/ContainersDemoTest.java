@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Finding;
-import io.clusterdoc.engine.Rule;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.input.ManifestReader;
 import io.clusterdoc.rules.RuleCatalog;
@@ -28,7 +27,7 @@ class ContainersDemoTest {
   @ParameterizedTest
   @ValueSource(strings = {DEMO_TIME, LATER})
   void everyContainerRuleFiresOnTheDemoAndNoOtherRuleDoes(String now) {
-    Scenario scenario = DemoCluster.load(Scenario.of(everyRule(), EngineConfig.DEFAULT, now), FILE);
+    Scenario scenario = DemoCluster.load(Scenario.of(RuleCatalog.all(), EngineConfig.DEFAULT, now), FILE);
 
     List<String> expected = new ArrayList<>(List.of(
         "pod-image-pull-failed Pod/media/transcoder-6d5f8b7c9-x2kqp",
@@ -53,21 +52,12 @@ class ContainersDemoTest {
   void theHealthyLookAlikesGiveNoWarning(String now) throws IOException {
     ManifestReader.Result result = new ManifestReader().read(HEALTHY);
     assertThat(result.problems()).isEmpty();
-    Scenario scenario = Scenario.of(everyRule(), EngineConfig.DEFAULT, now);
+    Scenario scenario = Scenario.of(RuleCatalog.all(), EngineConfig.DEFAULT, now);
     result.objects().forEach(scenario.store()::put);
 
     scenario.fullPass();
 
     assertThat(result.objects()).hasSizeGreaterThan(5);
     assertThat(scenario.findings()).filteredOn(f -> f.severity().atLeast(Severity.WARNING)).isEmpty();
-  }
-
-  /** The rules of the catalogue, and the container rules as long as the catalogue does not list them. */
-  private static List<Rule> everyRule() {
-    List<Rule> rules = new ArrayList<>(RuleCatalog.all());
-    List<Rule> ours = List.of(new PodImagePullFailed(), new PodConfigError(), new PodSandboxFailed(),
-        new PodMountFailed(), new ContainerOomKilled());
-    ours.stream().filter(rule -> RuleCatalog.byId(rule.id()).isEmpty()).forEach(rules::add);
-    return rules;
   }
 }
