@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.containers;
 
+import io.clusterdoc.rules.ContainerStarts;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,6 @@ import java.util.Set;
 record FailedStart(PodContainer container, String reason, String error) {
   private static final Set<String> WAITING_REASONS =
       Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
-  private static final Set<String> START_ERRORS = Set.of("StartError", "ContainerCannotRun");
   private static final String RUNC_PREFIX = "unable to start container process: ";
 
   static List<FailedStart> of(Pod pod) {
@@ -31,7 +31,7 @@ record FailedStart(PodContainer container, String reason, String error) {
       return Optional.empty();
     }
     return container.lastTerminated()
-        .filter(last -> last.getReason() != null && START_ERRORS.contains(last.getReason()))
+        .filter(ContainerStarts::failedToStart)
         .map(last -> new FailedStart(container, last.getReason(),
             Objects.requireNonNullElse(last.getMessage(), "").trim()));
   }

@@ -6,6 +6,7 @@ import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.rules.ContainerStarts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -126,6 +127,7 @@ public final class PodCrashLooping extends ObjectRule<Pod> {
     return statuses == null ? Stream.empty() : statuses.stream()
         .filter(s -> s.getState() != null && s.getState().getWaiting() != null
             && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason()))
+        .filter(s -> s.getLastState() == null || !ContainerStarts.failedToStart(s.getLastState().getTerminated()))
         .map(s -> new Crashing(kind, s, specNamed(specs, s.getName())));
   }
 

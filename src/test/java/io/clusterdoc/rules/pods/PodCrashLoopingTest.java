@@ -97,6 +97,18 @@ class PodCrashLoopingTest {
     assertThat(finding.cause()).isEqualTo("Container app has no recorded termination.");
   }
 
+  @Test
+  void aContainerWhoseProcessNeverStartedIsLeftToPodConfigError() {
+    Pod neverStarted = new PodBuilder().withNewMetadata().withNamespace("shop").withName("api").endMetadata()
+        .withNewStatus().addNewContainerStatus().withName("api").withRestartCount(6)
+        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+        .withNewLastState().withNewTerminated().withReason("StartError").withExitCode(128)
+        .withMessage("failed to create containerd task: ... exec: \"app\": executable file not found in $PATH")
+        .endTerminated().endLastState().endContainerStatus().endStatus().build();
+
+    assertThat(Scenario.of(rule, NOW).apply(neverStarted).findings()).isEmpty();
+  }
+
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), "pod-crash-looping.yaml");
   }
