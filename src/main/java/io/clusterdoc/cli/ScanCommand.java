@@ -63,8 +63,9 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--disable", paramLabel = "RULE", description = "Do not run this rule (repeatable).")
   private List<String> disabled = List.of();
 
-  @Option(names = "--threshold", paramLabel = "RULE=DURATION",
-      description = "Override a rule's threshold, e.g. namespace-stuck-terminating=10m (repeatable).")
+  @Option(names = "--threshold", paramLabel = "RULE=VALUE",
+      description = "Override a rule's threshold: a duration or, for counts, a whole number, e.g. "
+          + "namespace-stuck-terminating=10m or pod-high-restarts=50 (repeatable).")
   private Map<String, String> thresholds = Map.of();
 
   @Option(names = "--severity", paramLabel = "RULE=SEVERITY",

@@ -53,4 +53,13 @@ class CommandLineTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).isEqualTo("error: unknown rule 'no-such-rule' (`clusterdoc rules` lists them)\n");
   }
+
+  @Test
+  void theReadmeListsEveryRuleWithItsPage() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+
+    for (Rule rule : RuleCatalog.all()) {
+      assertThat(readme).contains("| [" + rule.id() + "](docs/rules/" + rule.id() + ".md) | " + rule.severity().id());
+    }
+  }
 }

@@ -11,8 +11,9 @@ public class RuleSettings {
   @JsonPropertyDescription("Rule ids that do not run, for example [node-pressure].")
   private List<String> disabled;
 
-  @JsonPropertyDescription("Thresholds keyed by rule id, as durations such as 90s, 5m or 1h30m, for the rules that have one "
-      + "(`clusterdoc rules` shows each default), for example {namespace-stuck-terminating: 10m}.")
+  @JsonPropertyDescription("Thresholds keyed by rule id, for the rules that have one (`clusterdoc rules` shows each "
+      + "default): a duration such as 90s, 5m or 1h30m, or a whole number for counts, for example "
+      + "{namespace-stuck-terminating: 10m, pod-high-restarts: 50}.")
   private Map<String, String> thresholds;
 
   @JsonPropertyDescription("Severity overrides keyed by rule id: critical, warning or info, for example "
