@@ -11,6 +11,9 @@ import io.clusterdoc.api.v1alpha1.StatusFinding;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -212,6 +215,50 @@ class OperatorIntegrationTest {
   }
 
   @Test
+  void aWarningEventAboutAPendingPodRaisesTheFindingItExplains() {
+    Pod pending = create(fixture("sandbox-pending-pod.yaml", Pod.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    await().atMost(TIMEOUT).until(() -> status("cluster") != null);
+    assertThat(findings("cluster")).noneMatch(f -> f.getRule().equals("pod-sandbox-failed"));
+
+    create(new EventBuilder().withNewMetadata().withNamespace("media").withName("web-7c9f8d6b5-2lq8v.07d90a2839b4a07f")
+        .endMetadata()
+        .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace("media")
+        .withName(pending.getMetadata().getName()).withUid(pending.getMetadata().getUid()).endInvolvedObject()
+        .withReason("FailedCreatePodSandBox").withType("Warning").withCount(1)
+        .withFirstTimestamp("2026-11-20T09:46:04Z").withLastTimestamp("2026-11-20T09:46:04Z")
+        .withMessage("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "
+            + "\"9908ee16\" network for pod \"web-7c9f8d6b5-2lq8v\": networkPlugin cni failed to set up pod network: "
+            + "failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.2.1/24")
+        .withNewSource().withComponent("kubelet").withHost("worker-2").endSource()
+        .build());
+
+    StatusFinding finding = awaitFinding("cluster", "pod-sandbox-failed", "web-7c9f8d6b5-2lq8v");
+    assertThat(finding.getMessage()).contains("cni0");
+  }
+
+  @Test
+  void aServiceAndAWebhookRecoverWhenTheirEndpointsBecomeReady() {
+    objects("orders-api.yaml").forEach(this::create);
+    create(fixture("orders-policy-webhook.yaml", ValidatingWebhookConfiguration.class));
+    operator.start();
+    createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("service-no-endpoints", "1s"))));
+
+    awaitFinding("cluster", "service-no-endpoints", "orders-api");
+    awaitFinding("cluster", "webhook-service-unavailable", "orders-policy");
+
+    Endpoints endpoints = client.endpoints().inNamespace("orders").withName("orders-api").get();
+    endpoints.getSubsets().get(0).setAddresses(endpoints.getSubsets().get(0).getNotReadyAddresses());
+    endpoints.getSubsets().get(0).setNotReadyAddresses(List.of());
+    client.resource(endpoints).update();
+    objects("orders-webhook-backend.yaml").forEach(this::create);
+
+    await().atMost(TIMEOUT).until(() -> findings("cluster").stream()
+        .noneMatch(f -> f.getRule().equals("service-no-endpoints") || f.getRule().equals("webhook-service-unavailable")));
+  }
+
+  @Test
   void aSpecThatNamesAnUnknownRuleIsReportedInTheReadyCondition() {
     operator.start();
     createDiagnosis("invalid", withRules(r -> r.setDisabled(List.of("node-pressure", "no-such-rule"))));
@@ -224,6 +271,11 @@ class OperatorIntegrationTest {
 
   private <T extends HasMetadata> T create(T object) {
     return client.resource(object).create();
+  }
+
+  private List<HasMetadata> objects(String name) {
+    return client.getKubernetesSerialization().<KubernetesList>unmarshal(getClass().getResourceAsStream(name))
+        .getItems();
   }
 
   private <T extends HasMetadata> T fixture(String name, Class<T> type) {
