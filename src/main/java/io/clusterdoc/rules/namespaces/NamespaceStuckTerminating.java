@@ -9,12 +9,12 @@ import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.rules.namespaces.DeletionBlockers.Blocker;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -78,14 +78,6 @@ public final class NamespaceStuckTerminating extends ObjectRule<Namespace> {
 
   /** A timestamp the API server did not write cannot be judged; such a namespace is left alone. */
   private static Optional<Instant> deletionTime(Namespace namespace) {
-    String timestamp = namespace.getMetadata().getDeletionTimestamp();
-    if (timestamp == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(timestamp));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+    return Timestamps.parse(namespace.getMetadata().getDeletionTimestamp());
   }
 }

@@ -3,8 +3,6 @@ package io.clusterdoc.rules.nodes;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,15 +33,4 @@ final class NodeConditions {
         .findFirst();
   }
 
-  /** A timestamp as the API server writes it; anything else is treated as unknown. */
-  static Optional<Instant> instant(String timestamp) {
-    if (timestamp == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(timestamp));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
 }

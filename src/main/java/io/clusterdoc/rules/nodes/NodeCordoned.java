@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.nodes;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.engine.Durations;
 import io.clusterdoc.engine.Finding;
@@ -45,7 +46,7 @@ public final class NodeCordoned extends ObjectRule<Node> {
 
   private static Optional<Instant> cordonedSince(Node node) {
     return NodeConditions.taint(node, NodeConditions.UNSCHEDULABLE_TAINT, "NoSchedule")
-        .flatMap(taint -> NodeConditions.instant(taint.getTimeAdded()));
+        .flatMap(taint -> Timestamps.parse(taint.getTimeAdded()));
   }
 
   private Finding finding(Node node, Instant since, Duration threshold) {

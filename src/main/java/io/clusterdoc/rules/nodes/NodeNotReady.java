@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.nodes;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.engine.Finding;
@@ -107,7 +108,7 @@ public final class NodeNotReady extends ObjectRule<Node> {
     if (notReady.isEmpty()) {
       return List.of();
     }
-    Optional<Instant> since = NodeConditions.instant(notReady.get().getLastTransitionTime());
+    Optional<Instant> since = Timestamps.parse(notReady.get().getLastTransitionTime());
     if (since.isPresent() && context.now().isBefore(since.get().plus(SETTLE_TIME))) {
       context.recheckAt(since.get().plus(SETTLE_TIME));
       return List.of();

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -62,17 +61,6 @@ final class PodConditions {
     return Optional.ofNullable(status.getState()).map(s -> s.getWaiting()).map(w -> w.getReason());
   }
 
-  /** A timestamp as the API server writes it; anything else cannot be judged and reads as absent. */
-  static Optional<Instant> time(String timestamp) {
-    if (timestamp == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(timestamp));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
 
   /**
    * Whether a state that began at {@code since} has lasted the rule's time threshold. If not yet, asks for another

@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.pods;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
@@ -111,7 +112,7 @@ public final class PodNotReady extends ObjectRule<Pod> {
     }
     Optional<PodCondition> notReady = PodConditions.condition(pod, "Ready").filter(PodNotReady::isFalse)
         .or(() -> PodConditions.condition(pod, "ContainersReady").filter(PodNotReady::isFalse));
-    Optional<Instant> since = notReady.flatMap(c -> PodConditions.time(c.getLastTransitionTime()));
+    Optional<Instant> since = notReady.flatMap(c -> Timestamps.parse(c.getLastTransitionTime()));
     if (since.isEmpty() || !PodConditions.lastedThreshold(since.get(), context)) {
       return List.of();
     }
@@ -233,7 +234,7 @@ public final class PodNotReady extends ObjectRule<Pod> {
         .map(time -> time.getTime());
     Optional<String> single = Optional.ofNullable(event.getEventTime()).map(time -> time.getTime());
     return Optional.ofNullable(event.getLastTimestamp()).or(() -> series).or(() -> single)
-        .flatMap(PodConditions::time);
+        .flatMap(Timestamps::parse);
   }
 
   private static Optional<String> containerOf(Event event) {

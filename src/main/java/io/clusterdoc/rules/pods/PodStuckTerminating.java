@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.pods;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
@@ -47,7 +48,7 @@ public final class PodStuckTerminating extends ObjectRule<Pod> {
 
   @Override
   protected List<Finding> check(Pod pod, ClusterView view, RuleContext context) {
-    Optional<Instant> due = PodConditions.time(pod.getMetadata().getDeletionTimestamp());
+    Optional<Instant> due = Timestamps.parse(pod.getMetadata().getDeletionTimestamp());
     if (due.isEmpty() || !PodConditions.lastedThreshold(due.get(), context)) {
       return List.of();
     }

@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.pods;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.engine.Durations;
@@ -46,8 +47,8 @@ public final class PodUnschedulable extends ObjectRule<Pod> {
     }
     Optional<PodCondition> unschedulable = PodConditions.condition(pod, "PodScheduled")
         .filter(c -> "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()));
-    Optional<Instant> since = unschedulable.flatMap(c -> PodConditions.time(c.getLastTransitionTime())
-        .or(() -> PodConditions.time(pod.getMetadata().getCreationTimestamp())));
+    Optional<Instant> since = unschedulable.flatMap(c -> Timestamps.parse(c.getLastTransitionTime())
+        .or(() -> Timestamps.parse(pod.getMetadata().getCreationTimestamp())));
     if (since.isEmpty() || !PodConditions.lastedThreshold(since.get(), context)) {
       return List.of();
     }

@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.services;
 
+import io.clusterdoc.rules.Timestamps;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -30,7 +31,7 @@ final class BackendPods {
   /** When the pod last turned Ready; the epoch when the kubelet did not say. */
   static Instant readySince(Pod pod) {
     return condition(pod, "Ready")
-        .flatMap(c -> SettlingTime.time(c.getLastTransitionTime()))
+        .flatMap(c -> Timestamps.parse(c.getLastTransitionTime()))
         .orElse(Instant.EPOCH);
   }
 

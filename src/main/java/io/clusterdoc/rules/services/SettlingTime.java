@@ -1,10 +1,9 @@
 package io.clusterdoc.rules.services;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.engine.RuleContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
 
 /**
  * A Service or Ingress needs a moment after a change before it has endpoints or an address: the rules of this
@@ -19,7 +18,7 @@ final class SettlingTime {
    * Objects without a readable creationTimestamp (written by hand) count as old: the API server always sets it.
    */
   static boolean pastCreation(HasMetadata object, RuleContext context) {
-    return time(object.getMetadata().getCreationTimestamp()).map(created -> past(created, context)).orElse(true);
+    return Timestamps.parse(object.getMetadata().getCreationTimestamp()).map(created -> past(created, context)).orElse(true);
   }
 
   /** Whether the threshold has passed since this moment; if not, asks for another look when it will have. */
@@ -32,15 +31,4 @@ final class SettlingTime {
     return true;
   }
 
-  /** A timestamp as the API server writes it; empty when absent or unreadable. */
-  static Optional<Instant> time(String timestamp) {
-    if (timestamp == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(timestamp));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
 }

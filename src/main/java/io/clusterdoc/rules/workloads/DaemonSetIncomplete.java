@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.workloads;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
@@ -222,7 +223,7 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
     Stream<HasMetadata> progressed = Stream.concat(Stream.concat(Stream.of(daemonSet), pods.stream()),
         view.all(Node.class).stream());
     return progressed
-        .map(o -> DaemonSetPods.instant(o.getMetadata().getCreationTimestamp()))
+        .map(o -> Timestamps.parse(o.getMetadata().getCreationTimestamp()))
         .flatMap(Optional::stream)
         .max(Comparator.naturalOrder())
         .orElse(Instant.EPOCH);
@@ -261,8 +262,8 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
       if (role == Role.SYSTEM && DaemonSetPlacement.isControlPlaneTaint(taint)) {
         continue;
       }
-      Optional<Instant> added = DaemonSetPods.instant(taint.getTimeAdded())
-          .or(() -> DaemonSetPods.instant(node.getMetadata().getCreationTimestamp()));
+      Optional<Instant> added = Timestamps.parse(taint.getTimeAdded())
+          .or(() -> Timestamps.parse(node.getMetadata().getCreationTimestamp()));
       if (added.isEmpty() || !added.get().isAfter(cutoff)) {
         settled.add(taint);
       } else {
@@ -374,12 +375,12 @@ public final class DaemonSetIncomplete extends ObjectRule<DaemonSet> {
   /** The time an Event last happened, whichever field its producer filled in. */
   private static Optional<Instant> eventTime(Event event) {
     if (event.getLastTimestamp() != null) {
-      return DaemonSetPods.instant(event.getLastTimestamp());
+      return Timestamps.parse(event.getLastTimestamp());
     }
     if (event.getEventTime() != null && event.getEventTime().getTime() != null) {
-      return DaemonSetPods.instant(event.getEventTime().getTime());
+      return Timestamps.parse(event.getEventTime().getTime());
     }
-    return DaemonSetPods.instant(event.getMetadata().getCreationTimestamp());
+    return Timestamps.parse(event.getMetadata().getCreationTimestamp());
   }
 
   private static String joined(List<Part> parts, Function<Part, String> text, String separator) {

@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.workloads;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,8 +36,8 @@ final class DaemonSetPods {
 
   /** Since the Ready condition last changed; a pod without one has not been Ready since it was created. */
   static Optional<Instant> notReadySince(Pod pod) {
-    return condition(pod, "Ready").flatMap(c -> instant(c.getLastTransitionTime()))
-        .or(() -> instant(pod.getMetadata().getCreationTimestamp()));
+    return condition(pod, "Ready").flatMap(c -> Timestamps.parse(c.getLastTransitionTime()))
+        .or(() -> Timestamps.parse(pod.getMetadata().getCreationTimestamp()));
   }
 
   /** "Pending: 0/5 nodes are available: ...", "CrashLoopBackOff", "Running, not Ready". */
@@ -93,16 +93,6 @@ final class DaemonSetPods {
         .orElse(false);
   }
 
-  static Optional<Instant> instant(String timestamp) {
-    if (timestamp == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(timestamp));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
 
   private static Optional<PodCondition> condition(Pod pod, String type) {
     List<PodCondition> conditions = pod.getStatus() == null ? null : pod.getStatus().getConditions();

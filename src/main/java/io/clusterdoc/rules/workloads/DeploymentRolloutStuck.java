@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.workloads;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.engine.Durations;
@@ -58,7 +59,7 @@ public final class DeploymentRolloutStuck extends ObjectRule<Deployment> {
     Optional<DeploymentCondition> progressing = condition(status, "Progressing");
     if (progressing.filter(DeploymentRolloutStuck::deadlineExceeded).isPresent()) {
       return Optional.of("its rollout exceeded the progress deadline"
-          + RolloutJobTimestamps.parse(progressing.get().getLastTransitionTime()).map(at -> " at " + at).orElse(""));
+          + Timestamps.parse(progressing.get().getLastTransitionTime()).map(at -> " at " + at).orElse(""));
     }
     if (count(status.getUnavailableReplicas()) == 0) {
       return Optional.empty();
@@ -100,7 +101,7 @@ public final class DeploymentRolloutStuck extends ObjectRule<Deployment> {
     DeploymentStatus status = deployment.getStatus();
     Optional<Instant> unavailable = condition(status, "Available")
         .filter(c -> "False".equals(c.getStatus()))
-        .flatMap(c -> RolloutJobTimestamps.parse(c.getLastTransitionTime()));
+        .flatMap(c -> Timestamps.parse(c.getLastTransitionTime()));
     Optional<Instant> notUpdated = count(status.getUpdatedReplicas()) < desired(deployment)
         ? progressing.flatMap(DeploymentRolloutStuck::lastProgress) : Optional.empty();
     return Stream.of(unavailable, notUpdated).flatMap(Optional::stream).min(Comparator.naturalOrder());
@@ -111,8 +112,8 @@ public final class DeploymentRolloutStuck extends ObjectRule<Deployment> {
   }
 
   private static Optional<Instant> lastProgress(DeploymentCondition condition) {
-    return RolloutJobTimestamps.parse(condition.getLastUpdateTime())
-        .or(() -> RolloutJobTimestamps.parse(condition.getLastTransitionTime()));
+    return Timestamps.parse(condition.getLastUpdateTime())
+        .or(() -> Timestamps.parse(condition.getLastTransitionTime()));
   }
 
   private Finding finding(Deployment deployment, String stall) {

@@ -1,5 +1,6 @@
 package io.clusterdoc.rules.workloads;
 
+import io.clusterdoc.rules.Timestamps;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
@@ -118,7 +119,7 @@ public final class JobFailed extends AbstractRule {
   }
 
   private static Instant created(Job job) {
-    return RolloutJobTimestamps.parse(job.getMetadata().getCreationTimestamp()).orElse(Instant.MIN);
+    return Timestamps.parse(job.getMetadata().getCreationTimestamp()).orElse(Instant.MIN);
   }
 
   private static boolean isFinished(Job job) {
@@ -155,7 +156,7 @@ public final class JobFailed extends AbstractRule {
   }
 
   private static String at(JobCondition failed) {
-    return RolloutJobTimestamps.parse(failed.getLastTransitionTime()).map(time -> " at " + time).orElse("");
+    return Timestamps.parse(failed.getLastTransitionTime()).map(time -> " at " + time).orElse("");
   }
 
   private static String quoted(String message) {
