@@ -5,7 +5,7 @@ import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
-import io.clusterdoc.engine.AbstractRule;
+import io.clusterdoc.engine.ClusterRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +34,14 @@ import java.util.stream.Collectors;
  * The cluster DNS does not answer: CoreDNS pods run but are not Ready, or the kube-dns Service has no ready endpoint
  * or no pods at all. Every lookup of a Service name then fails with "Temporary failure in name resolution".
  */
-public final class CorednsNotReady extends AbstractRule {
+public final class CorednsNotReady extends ClusterRule {
   public static final String ID = "coredns-not-ready";
 
   private static final String NAMESPACE = "kube-system";
   private static final String SERVICE_NAME = "kube-dns";
   private static final String COREDNS_NAME = "coredns";
   private static final String DNS_LABEL = "k8s-app";
-  /** The cluster DNS as a whole is one subject, named after its Service. */
-  static final String SUBJECT = Keys.of(NAMESPACE, SERVICE_NAME);
+  private static final String KUBE_DNS = Keys.of(NAMESPACE, SERVICE_NAME);
   private static final int READY_PLUGIN_PORT = 8181;
   private static final String READY_PLUGIN_PATH = "/ready";
   private static final String LOGS = "kubectl -n kube-system logs -l k8s-app=kube-dns";
@@ -110,20 +108,12 @@ public final class CorednsNotReady extends AbstractRule {
   }
 
   @Override
-  public Collection<String> subjectsAffectedBy(HasMetadata changed, ClusterView view) {
-    return concernsDns(changed, view) ? List.of(SUBJECT) : List.of();
+  protected boolean concerns(HasMetadata changed, ClusterView view) {
+    return concernsDns(changed, view);
   }
 
   @Override
-  public Collection<String> allSubjects(ClusterView view) {
-    return List.of(SUBJECT);
-  }
-
-  @Override
-  public List<Finding> check(String subject, ClusterView view, RuleContext context) {
-    if (!SUBJECT.equals(subject)) {
-      return List.of();
-    }
+  protected List<Finding> check(ClusterView view, RuleContext context) {
     List<Pod> dnsPods = dnsPods(view);
     Optional<ConfigMap> corefileWithoutReady = view.get(ConfigMap.class, NAMESPACE, COREDNS_NAME)
         .filter(CorednsNotReady::lacksReadyPlugin);
@@ -133,7 +123,7 @@ public final class CorednsNotReady extends AbstractRule {
         .map(pod -> notReady(pod, corefileWithoutReady, view))
         .forEach(findings::add);
     // Without the Service in view (an offline scan of other namespaces) nothing says the cluster lacks DNS.
-    view.get(Service.class, SUBJECT).flatMap(service -> serviceFinding(service, dnsPods, view))
+    view.get(Service.class, KUBE_DNS).flatMap(service -> serviceFinding(service, dnsPods, view))
         .ifPresent(findings::add);
     return findings;
   }
@@ -278,7 +268,7 @@ public final class CorednsNotReady extends AbstractRule {
 
   /** Why the Endpoints list no ready address; empty when at least one address is ready. */
   private static Optional<String> endpointsGap(ClusterView view) {
-    Optional<Endpoints> endpoints = view.get(Endpoints.class, SUBJECT);
+    Optional<Endpoints> endpoints = view.get(Endpoints.class, KUBE_DNS);
     if (endpoints.isEmpty()) {
       return Optional.of("There is no Endpoints object kube-system/kube-dns (a scan of files needs it too: kubectl -n "
           + "kube-system get endpoints kube-dns -o yaml).");

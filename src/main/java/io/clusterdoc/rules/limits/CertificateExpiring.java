@@ -3,7 +3,7 @@ package io.clusterdoc.rules.limits;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
-import io.clusterdoc.engine.AbstractRule;
+import io.clusterdoc.engine.ClusterRule;
 import io.clusterdoc.engine.Durations;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,12 +38,11 @@ import java.util.stream.Collectors;
  * one subject and each distinct certificate is reported once: on the copy in kube-system when there is one, else on
  * the first copy by namespace.
  */
-public final class CertificateExpiring extends AbstractRule {
+public final class CertificateExpiring extends ClusterRule {
   public static final String ID = "certificate-expiring";
 
   static final String CONFIG_MAP = "kube-root-ca.crt";
   static final String KEY = "ca.crt";
-  static final String SUBJECT = CONFIG_MAP;
   static final Duration CRITICAL = Duration.ofDays(7);
   private static final String PREFERRED_NAMESPACE = "kube-system";
   private static final Pattern PEM_BLOCK =
@@ -73,21 +71,12 @@ public final class CertificateExpiring extends AbstractRule {
   }
 
   @Override
-  public Collection<String> subjectsAffectedBy(HasMetadata changed, ClusterView view) {
-    return changed instanceof ConfigMap && CONFIG_MAP.equals(changed.getMetadata().getName())
-        ? List.of(SUBJECT) : List.of();
+  protected boolean concerns(HasMetadata changed, ClusterView view) {
+    return changed instanceof ConfigMap && CONFIG_MAP.equals(changed.getMetadata().getName());
   }
 
   @Override
-  public Collection<String> allSubjects(ClusterView view) {
-    return List.of(SUBJECT);
-  }
-
-  @Override
-  public List<Finding> check(String subject, ClusterView view, RuleContext context) {
-    if (!SUBJECT.equals(subject)) {
-      return List.of();
-    }
+  protected List<Finding> check(ClusterView view, RuleContext context) {
     Duration warning = context.threshold().compareTo(CRITICAL) > 0 ? context.threshold() : CRITICAL;
     Map<ConfigMap, List<Expiring>> byCopy = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();

@@ -191,7 +191,7 @@ class CorednsNotReadyTest {
     Pod kubeProxy = scenario.store().get(Pod.class, "kube-system/kube-proxy-8wz6c").orElseThrow();
 
     assertThat(dns).hasSize(7)
-        .allSatisfy(o -> assertThat(rule.subjectsAffectedBy(o, scenario.store())).containsExactly("kube-system/kube-dns"));
+        .allSatisfy(o -> assertThat(rule.subjectsAffectedBy(o, scenario.store())).containsExactly(CorednsNotReady.ID));
     assertThat(List.of(
         kubeProxy,
         warningAbout(kubeProxy),

@@ -213,6 +213,6 @@ class CertificateExpiringTest {
 
     assertThat(rule.subjectsAffectedBy(settings, scenario.store())).isEmpty();
     assertThat(rule.subjectsAffectedBy(copy(scenario, "shop"), scenario.store()))
-        .containsExactly(CertificateExpiring.SUBJECT);
+        .containsExactly(CertificateExpiring.ID);
   }
 }
