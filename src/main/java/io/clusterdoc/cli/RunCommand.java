@@ -27,11 +27,17 @@ final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--tls-secrets",
+      description = "Also watch TLS Secrets (only their tls.crt is kept) so certificate-expiring covers them; "
+          + "needs permission to list and watch Secrets.")
+  private boolean tlsSecrets;
+
   @Override
   public Integer call() throws InterruptedException {
     OperatorSettings settings = OperatorSettings.defaults()
         .withFullPassInterval(duration(fullPassInterval, "--full-pass-interval"))
-        .withStatusInterval(duration(statusInterval, "--status-interval"));
+        .withStatusInterval(duration(statusInterval, "--status-interval"))
+        .withTlsSecrets(tlsSecrets);
     CountDownLatch stopped = new CountDownLatch(1);
     KubernetesClient client = new KubernetesClientBuilder().build();
     DiagnosisOperator operator = new DiagnosisOperator(client, settings);

@@ -15,6 +15,7 @@ import io.clusterdoc.report.ReportWriter;
 import io.clusterdoc.rules.RootCauses;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -29,9 +30,9 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** One pass of every rule over files or over the live cluster. */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
@@ -80,6 +81,11 @@ final class ScanCommand implements Callable<Integer> {
       description = "Never report on namespaces matching this glob (repeatable).")
   private List<String> exclude = List.of();
 
+  @Option(names = "--tls-secrets",
+      description = "Also check the certificates of TLS Secrets (certificate-expiring); a live scan then needs "
+          + "permission to list Secrets. Only tls.crt is read.")
+  private boolean tlsSecrets;
+
   @Option(names = "--context", paramLabel = "NAME", description = "The kubeconfig context to scan (live scan only).")
   private String context;
 
@@ -127,7 +133,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     err.flush();
     ObjectStore store = new ObjectStore();
-    result.objects().forEach(store::put);
+    result.objects().stream().filter(o -> tlsSecrets || !(o instanceof Secret)).forEach(store::put);
     result.logs().forEach(store::putLog);
     return store;
   }
@@ -138,7 +144,7 @@ final class ScanCommand implements Callable<Integer> {
     config.setRequestRetryBackoffLimit(1);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       ObjectStore store = new ObjectStore();
-      new LiveCluster(client).list(warning -> err.println("warning: " + warning)).forEach(store::put);
+      new LiveCluster(client, tlsSecrets).list(warning -> err.println("warning: " + warning)).forEach(store::put);
       readLogs(new PodLogs(client), store, err);
       return store;
     }

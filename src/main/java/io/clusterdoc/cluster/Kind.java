@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** The kinds of object the rules read: nothing else is cached, listed or loaded from files. */
@@ -35,7 +37,9 @@ public enum Kind {
   PERSISTENT_VOLUME_CLAIM(PersistentVolumeClaim.class, "PersistentVolumeClaim", true),
   INGRESS(Ingress.class, "Ingress", true),
   VALIDATING_WEBHOOK_CONFIGURATION(ValidatingWebhookConfiguration.class, "ValidatingWebhookConfiguration", false),
-  MUTATING_WEBHOOK_CONFIGURATION(MutatingWebhookConfiguration.class, "MutatingWebhookConfiguration", false);
+  MUTATING_WEBHOOK_CONFIGURATION(MutatingWebhookConfiguration.class, "MutatingWebhookConfiguration", false),
+  /** Read only when the user asks for it (reading Secrets needs permission); only TLS Secrets, only tls.crt. */
+  SECRET(Secret.class, "Secret", true);
 
   private final Class<? extends HasMetadata> type;
   private final String kindName;
@@ -60,6 +64,11 @@ public enum Kind {
   }
 
   /** The kind named in a manifest's {@code kind} field, if the rules read it. */
+  /** The kinds to list and watch: every kind, Secrets only when TLS Secrets are to be read. */
+  public static List<Kind> watched(boolean tlsSecrets) {
+    return Arrays.stream(values()).filter(k -> tlsSecrets || k != SECRET).toList();
+  }
+
   public static Optional<Kind> named(String kindName) {
     return Arrays.stream(values()).filter(k -> k.kindName.equals(kindName)).findFirst();
   }

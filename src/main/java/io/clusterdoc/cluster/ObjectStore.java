@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,6 +27,7 @@ public final class ObjectStore implements ClusterView {
   static final int EVENTS_PER_OBJECT = 10;
   /** Events clusterdoc writes itself are not input: reading them back would feed findings on findings. */
   public static final String OWN_EVENT_SOURCE = "clusterdoc";
+  private static final String TLS_SECRET = "kubernetes.io/tls";
 
   private static final Comparator<Event> BY_TIME = Comparator.comparing(ObjectStore::eventTime);
 
@@ -177,6 +179,9 @@ public final class ObjectStore implements ClusterView {
    * clusterdoc wrote itself. Informer caches apply the same test, so what is never read is never held.
    */
   public static boolean isInput(HasMetadata object) {
+    if (object instanceof Secret secret) {
+      return TLS_SECRET.equals(secret.getType());
+    }
     if (!(object instanceof Event event)) {
       return true;
     }

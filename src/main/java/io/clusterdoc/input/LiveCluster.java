@@ -18,8 +18,12 @@ public final class LiveCluster {
 
   private final KubernetesClient client;
 
-  public LiveCluster(KubernetesClient client) {
+  private final boolean tlsSecrets;
+
+  /** @param tlsSecrets whether to list TLS Secrets too (it needs permission to read Secrets) */
+  public LiveCluster(KubernetesClient client, boolean tlsSecrets) {
     this.client = client;
+    this.tlsSecrets = tlsSecrets;
   }
 
   /**
@@ -28,7 +32,7 @@ public final class LiveCluster {
    */
   public List<HasMetadata> list(Consumer<String> warn) {
     List<HasMetadata> objects = new ArrayList<>();
-    for (Kind kind : Kind.values()) {
+    for (Kind kind : Kind.watched(tlsSecrets)) {
       try {
         objects.addAll(list(kind));
       } catch (KubernetesClientException e) {

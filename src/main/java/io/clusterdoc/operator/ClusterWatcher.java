@@ -21,11 +21,13 @@ final class ClusterWatcher implements AutoCloseable {
 
   private final KubernetesClient client;
   private final EvaluationLoop loop;
+  private final boolean tlsSecrets;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
 
-  ClusterWatcher(KubernetesClient client, EvaluationLoop loop) {
+  ClusterWatcher(KubernetesClient client, EvaluationLoop loop, boolean tlsSecrets) {
     this.client = client;
     this.loop = loop;
+    this.tlsSecrets = tlsSecrets;
   }
 
   /**
@@ -34,7 +36,7 @@ final class ClusterWatcher implements AutoCloseable {
    */
   void start(Duration timeout) {
     List<CompletableFuture<Void>> started = new ArrayList<>();
-    for (Kind kind : Kind.values()) {
+    for (Kind kind : Kind.watched(tlsSecrets)) {
       SharedIndexInformer<? extends HasMetadata> informer = informer(kind);
       cacheOnlyInput(informer);
       informers.add(informer);

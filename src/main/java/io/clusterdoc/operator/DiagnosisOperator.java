@@ -29,7 +29,7 @@ public final class DiagnosisOperator implements AutoCloseable {
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
     this.loop = new EvaluationLoop(rules, clock, name -> events, name -> reconciler.get().findingsChanged(name),
         () -> reconciler.get().existingDiagnoses(), new LogFetcher(new PodLogs(client), rules));
-    this.watcher = new ClusterWatcher(client, loop);
+    this.watcher = new ClusterWatcher(client, loop, settings.tlsSecrets());
     reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules), loop,
         new StatusWriter(client, clock, settings.statusInterval()), rules.size()));
     // Server-side apply is off: status goes through update with resourceVersion, the path tests exercise.

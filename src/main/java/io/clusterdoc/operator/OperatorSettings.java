@@ -3,26 +3,31 @@ package io.clusterdoc.operator;
 import java.time.Duration;
 
 /**
- * Timings of the operator.
+ * Timings and options of the operator.
  *
  * @param fullPassInterval how often every rule re-evaluates everything, to repair drift
  * @param statusInterval at most one status write per ClusterDiagnosis in this window
  * @param recheckInterval how often time-based rechecks (thresholds) are looked at
  * @param cacheSyncTimeout how long to wait for the first list of each kind before diagnosing without it
+ * @param tlsSecrets whether to watch TLS Secrets for certificate-expiring (needs permission to read Secrets)
  */
 public record OperatorSettings(Duration fullPassInterval, Duration statusInterval, Duration recheckInterval,
-    Duration cacheSyncTimeout) {
+    Duration cacheSyncTimeout, boolean tlsSecrets) {
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2), false);
   }
 
   public OperatorSettings withFullPassInterval(Duration interval) {
-    return new OperatorSettings(interval, statusInterval, recheckInterval, cacheSyncTimeout);
+    return new OperatorSettings(interval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets);
   }
 
   public OperatorSettings withStatusInterval(Duration interval) {
-    return new OperatorSettings(fullPassInterval, interval, recheckInterval, cacheSyncTimeout);
+    return new OperatorSettings(fullPassInterval, interval, recheckInterval, cacheSyncTimeout, tlsSecrets);
+  }
+
+  public OperatorSettings withTlsSecrets(boolean read) {
+    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, read);
   }
 }

@@ -131,6 +131,20 @@ class ScanCommandTest {
   }
 
   @Test
+  void tlsSecretsAreReadOnlyWhenAskedFor() throws IOException {
+    Files.copy(Path.of("src/test/resources/io/clusterdoc/rules/limits/tls-secrets.yaml"), dir.resolve("secrets.yaml"));
+
+    CliRun without = CliRun.of("scan", "--from", dir.toString(), "-o", "json", "--now", "2026-11-20T10:05:00Z");
+    CliRun with = CliRun.of("scan", "--from", dir.toString(), "-o", "json", "--now", "2026-11-20T10:05:00Z",
+        "--tls-secrets");
+
+    assertThat(without.out()).doesNotContain("certificate-expiring");
+    assertThat(without.exitCode()).isZero();
+    assertThat(with.out()).contains("\"certificate-expiring\"").contains("\"shop-tls\"").doesNotContain("LS0tLS1CRUdJTiBQUklWQVRF");
+    assertThat(with.exitCode()).isEqualTo(1);
+  }
+
+  @Test
   void readsAClusterInfoDumpTreeWhoseListItemsHaveNoKind() throws IOException {
     Path kubeSystem = Files.createDirectories(dir.resolve("kube-system"));
     Files.writeString(dir.resolve("nodes.json"), """

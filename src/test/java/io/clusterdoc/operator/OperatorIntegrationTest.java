@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -65,7 +66,7 @@ class OperatorIntegrationTest {
   /** Short windows so the tests do not wait; the full pass stays out of the way to prove incremental updates. */
   private static OperatorSettings settings() {
     return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), false);
   }
 
   @AfterEach
@@ -256,6 +257,30 @@ class OperatorIntegrationTest {
 
     await().atMost(TIMEOUT).until(() -> findings("cluster").stream()
         .noneMatch(f -> f.getRule().equals("service-no-endpoints") || f.getRule().equals("webhook-service-unavailable")));
+  }
+
+  @Test
+  void tlsSecretsAreWatchedOnlyWhenEnabled() {
+    create(fixture("expired-tls-secret.yaml", Secret.class));
+    operator.close();
+    operator = new DiagnosisOperator(client, settings().withTlsSecrets(true), RuleCatalog.all(), Clock.systemUTC());
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    StatusFinding finding = awaitFinding("cluster", "certificate-expiring", "shop-tls");
+    assertThat(finding.getSeverity()).isEqualTo("critical");
+    assertThat(finding.getMessage()).contains("expired on");
+  }
+
+  @Test
+  void withoutTlsSecretsEnabledSecretsAreNotRead() {
+    create(fixture("expired-tls-secret.yaml", Secret.class));
+    create(fixture("node-under-disk-pressure.yaml", Node.class));
+    operator.start();
+    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    awaitFinding("cluster", "node-pressure", "worker-1");
+    assertThat(findings("cluster")).noneMatch(f -> f.getRule().equals("certificate-expiring"));
   }
 
   @Test

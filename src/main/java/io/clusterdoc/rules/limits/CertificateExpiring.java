@@ -3,6 +3,7 @@ package io.clusterdoc.rules.limits;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
+import io.clusterdoc.cluster.Pruning;
 import io.clusterdoc.engine.ClusterRule;
 import io.clusterdoc.engine.Durations;
 import io.clusterdoc.engine.Finding;
@@ -12,6 +13,7 @@ import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
@@ -66,18 +68,33 @@ public final class CertificateExpiring extends ClusterRule {
 
   public CertificateExpiring() {
     super(ID, Severity.WARNING,
-        "Cluster CA certificate in kube-root-ca.crt expires within the threshold (critical within 7 days)",
-        Threshold.of(Duration.ofDays(30)), Kind.CONFIG_MAP);
+        "Cluster CA certificate (kube-root-ca.crt) or, when enabled, a TLS Secret's certificate expires within the "
+            + "threshold (critical within 7 days)",
+        Threshold.of(Duration.ofDays(30)), Kind.CONFIG_MAP, Kind.SECRET);
   }
 
   @Override
   protected boolean concerns(HasMetadata changed, ClusterView view) {
-    return changed instanceof ConfigMap && CONFIG_MAP.equals(changed.getMetadata().getName());
+    return changed instanceof Secret
+        || changed instanceof ConfigMap && CONFIG_MAP.equals(changed.getMetadata().getName());
   }
 
   @Override
   protected List<Finding> check(ClusterView view, RuleContext context) {
     Duration warning = context.threshold().compareTo(CRITICAL) > 0 ? context.threshold() : CRITICAL;
+    List<Finding> findings = new ArrayList<>(clusterCa(view, warning, context));
+    // TLS Secrets are in view only when the user enabled them (they need permission to read Secrets)
+    view.all(Secret.class).stream().sorted(Comparator.comparing(Keys::of)).forEach(secret -> {
+      List<Expiring> expiring = certificates(tlsCertificate(secret)).stream()
+          .map(certificate -> classify(certificate, warning, context)).flatMap(Optional::stream).toList();
+      if (!expiring.isEmpty()) {
+        findings.add(secretFinding(secret, expiring, warning));
+      }
+    });
+    return findings;
+  }
+
+  private List<Finding> clusterCa(ClusterView view, Duration warning, RuleContext context) {
     Map<ConfigMap, List<Expiring>> byCopy = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
     Map<String, List<X509Certificate>> parsed = new LinkedHashMap<>();
@@ -90,6 +107,37 @@ public final class CertificateExpiring extends ClusterRule {
       }
     }
     return byCopy.entrySet().stream().map(e -> finding(e.getKey(), e.getValue(), warning)).toList();
+  }
+
+  private static String tlsCertificate(Secret secret) {
+    String encoded = secret.getData() == null ? null : secret.getData().get(Pruning.TLS_CERTIFICATE);
+    try {
+      return encoded == null ? "" : new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.US_ASCII);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  private Finding secretFinding(Secret secret, List<Expiring> expiring, Duration warning) {
+    Severity severity = expiring.stream().map(Expiring::severity).min(Comparator.naturalOrder()).orElseThrow();
+    boolean anyExpired = expiring.stream().anyMatch(Expiring::expired);
+    String namespace = secret.getMetadata().getNamespace();
+    String name = secret.getMetadata().getName();
+    return finding(ObjectRef.of(secret), severity)
+        .message("TLS Secret " + Keys.of(secret) + " holds " + expiring.stream().map(e -> e.subject() + " " + e.expiry())
+            .collect(Collectors.joining("; ")) + (anyExpired ? "" : ", within " + Durations.format(
+                severity == Severity.CRITICAL ? CRITICAL : warning)) + ".")
+        .cause("Whatever serves this Secret (an Ingress, a webhook, an application) presents "
+            + (anyExpired ? "an expired certificate: clients fail with \"x509: certificate has expired or is not yet "
+                + "valid\"." : "a certificate that expires soon; clients will then refuse it.")
+            + " If cert-manager manages it, its renewal has not happened.")
+        .remediation("Check it: kubectl -n " + namespace + " get secret " + name + " -o jsonpath='{.data.tls\\.crt}' "
+            + "| base64 -d | openssl x509 -noout -subject -enddate. With cert-manager, kubectl -n " + namespace
+            + " describe certificate (the Certificate that writes this Secret) shows why renewal fails. Otherwise "
+            + "replace it with a renewed certificate: kubectl -n " + namespace + " create secret tls " + name
+            + " --cert=tls.crt --key=tls.key --dry-run=client -o yaml | kubectl apply -f -; most ingress controllers "
+            + "pick it up without a restart.")
+        .build();
   }
 
   /** The representative copy first: kube-system, then by namespace. */

@@ -11,6 +11,7 @@ import io.clusterdoc.engine.Threshold;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -214,5 +215,30 @@ class CertificateExpiringTest {
     assertThat(rule.subjectsAffectedBy(settings, scenario.store())).isEmpty();
     assertThat(rule.subjectsAffectedBy(copy(scenario, "shop"), scenario.store()))
         .containsExactly(CertificateExpiring.ID);
+  }
+
+  @Test
+  void aTlsSecretWhoseCertificateExpiresSoonIsReportedOnTheSecret() {
+    Scenario scenario = Scenario.of(new CertificateExpiring(), NOW).load(getClass(), "tls-secrets.yaml");
+
+    Finding finding = scenario.single();
+
+    assertThat(finding.object().kind()).isEqualTo("Secret");
+    assertThat(finding.object().name()).isEqualTo("shop-tls");
+    assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(finding.message()).startsWith("TLS Secret shop/shop-tls holds CN=kubernetes expires on 2026-11-23T12:00:00Z");
+    assertThat(finding.remediation()).contains("kubectl -n shop describe certificate")
+        .contains("kubectl -n shop create secret tls shop-tls");
+  }
+
+  @Test
+  void onlyTheCertificateOfATlsSecretIsKept() {
+    Scenario scenario = Scenario.of(new CertificateExpiring(), NOW).load(getClass(), "tls-secrets.yaml");
+
+    Secret kept = scenario.store().get(Secret.class, "shop/shop-tls").orElseThrow();
+
+    assertThat(kept.getData()).containsOnlyKeys("tls.crt");
+    assertThat(kept.getMetadata().getAnnotations()).as("last-applied-configuration holds the key").isEmpty();
+    assertThat(scenario.store().get(Secret.class, "shop/registry-credentials")).as("not a TLS Secret").isEmpty();
   }
 }
