@@ -4,10 +4,13 @@ import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.nodes.NodeNotReady;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +23,16 @@ import java.util.stream.Stream;
  * Links symptoms to the root cause that explains them: a finding about a pod on a node that is NotReady or under
  * pressure lists that node first in {@code related}, so one broken node reads as one problem with its
  * consequences rather than many unrelated findings. An unavailable APIService explains the findings on its
- * backing Service, and the namespaces it keeps Terminating (that rule lists it in {@code related} itself).
+ * backing Service, and the namespaces it keeps Terminating (that rule lists it in {@code related} itself). A cluster
+ * DNS that is down explains the findings whose evidence shows a lookup through the kube-dns Service failing.
  */
 public final class RootCauses {
   private static final Set<String> NODE_RULES = Set.of(NodeNotReady.ID, NodePressure.ID);
   /** Rules whose findings explain findings of other rules; they are never symptoms themselves. */
-  private static final Set<String> ROOT_RULES = Set.of(NodeNotReady.ID, NodePressure.ID, ApiServiceUnavailable.ID);
+  private static final Set<String> ROOT_RULES =
+      Set.of(NodeNotReady.ID, NodePressure.ID, ApiServiceUnavailable.ID, CorednsNotReady.ID);
+  private static final String DNS_NAMESPACE = "kube-system";
+  private static final String DNS_SERVICE = "kube-dns";
 
   private RootCauses() {
   }
@@ -39,17 +46,29 @@ public final class RootCauses {
     findings.stream().filter(f -> f.rule().equals(ApiServiceUnavailable.ID))
         .forEach(f -> f.related().stream().filter(ref -> "Service".equals(ref.kind()))
             .forEach(service -> unavailableApiBackends.putIfAbsent(service, f.object())));
-    if (brokenNodes.isEmpty() && unavailableApiBackends.isEmpty()) {
+    Optional<ObjectRef> dnsDown = findings.stream().filter(f -> f.rule().equals(CorednsNotReady.ID))
+        .map(Finding::object).min(Comparator.comparing(ref -> !"Service".equals(ref.kind())));
+    Optional<String> dnsAddress = dnsDown.flatMap(down -> view.get(Service.class, DNS_NAMESPACE, DNS_SERVICE))
+        .map(service -> service.getSpec() == null ? null : service.getSpec().getClusterIP())
+        .map(ip -> ip + ":53");
+    if (brokenNodes.isEmpty() && unavailableApiBackends.isEmpty() && dnsAddress.isEmpty()) {
       return findings;
     }
     return findings.stream()
-        .map(f -> causeOf(f, brokenNodes, unavailableApiBackends, view).map(cause -> withCauseFirst(f, cause)).orElse(f))
+        .map(f -> causeOf(f, brokenNodes, unavailableApiBackends, view)
+            .or(() -> dnsAddress.filter(address -> !isRootCause(f) && mentions(f, address)).flatMap(a -> dnsDown))
+            .map(cause -> withCauseFirst(f, cause)).orElse(f))
         .toList();
+  }
+
+  /** Whether the finding quotes an error about the address, e.g. "lookup db on 10.96.0.10:53: ... i/o timeout". */
+  private static boolean mentions(Finding f, String address) {
+    return f.message() != null && f.message().contains(address) || f.cause() != null && f.cause().contains(address);
   }
 
   /** Whether the finding is a symptom of the given root-cause finding. */
   public static boolean explains(Finding cause, Finding symptom) {
-    return cause != symptom && isRootCause(cause) && symptom.related().contains(cause.object());
+    return cause != symptom && isRootCause(cause) && !isRootCause(symptom) && symptom.related().contains(cause.object());
   }
 
   public static boolean isRootCause(Finding finding) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Finding;
+import io.clusterdoc.engine.ObjectRef;
+import io.clusterdoc.engine.Severity;
 import io.clusterdoc.rules.apiservices.ApiServiceUnavailable;
+import io.clusterdoc.rules.dns.CorednsNotReady;
 import io.clusterdoc.rules.namespaces.NamespaceStuckTerminating;
 import io.clusterdoc.rules.nodes.NodePressure;
 import io.clusterdoc.rules.pods.PodCrashLooping;
@@ -12,6 +15,7 @@ import io.clusterdoc.rules.pods.PodEvicted;
 import io.clusterdoc.rules.services.ServiceNoEndpoints;
 import io.clusterdoc.testing.DemoCluster;
 import io.clusterdoc.testing.Scenario;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +68,32 @@ class RootCausesTest {
     Finding backend = only(linked, "service-no-endpoints");
     assertThat(backend.object().name()).isEqualTo("metrics-server");
     assertThat(RootCauses.explains(apiService, backend)).isTrue();
+  }
+
+  @Test
+  void aDnsThatIsDownExplainsTheFindingsWhoseLookupsThroughItFail() {
+    Scenario scenario = Scenario.of(List.of(new CorednsNotReady()), EngineConfig.DEFAULT, NOW);
+    DemoCluster.load(scenario, "kube-system.yaml");
+    ObjectRef web = new ObjectRef("v1", "Pod", "shop", "web-1", "uid-web-1");
+    Finding lookupFails = Finding.builder("pod-not-ready", Severity.WARNING, web)
+        .message("Pod shop/web-1 has been Running but not Ready: Readiness probe failed: lookup db.shop.svc.cluster.local "
+            + "on 10.96.0.10:53: read udp 10.244.1.7:41234->10.96.0.10:53: i/o timeout.").build();
+    Finding unrelated = Finding.builder("pod-not-ready", Severity.WARNING,
+            new ObjectRef("v1", "Pod", "shop", "web-2", "uid-web-2"))
+        .message("Pod shop/web-2 has been Running but not Ready: HTTP probe failed with statuscode: 503.").build();
+    List<Finding> findings = new ArrayList<>(scenario.findings());
+    findings.add(lookupFails);
+    findings.add(unrelated);
+
+    List<Finding> linked = RootCauses.link(findings, scenario.store());
+
+    Finding dns = linked.stream().filter(f -> f.rule().equals("coredns-not-ready") && f.object().kind().equals("Service"))
+        .findFirst().orElseThrow();
+    assertThat(RootCauses.explains(dns, linked.get(linked.size() - 2))).isTrue();
+    assertThat(RootCauses.explains(dns, linked.get(linked.size() - 1))).isFalse();
+    assertThat(linked).filteredOn(f -> f.rule().equals("coredns-not-ready"))
+        .as("root causes are never symptoms, not even of each other")
+        .allSatisfy(f -> assertThat(linked).noneMatch(other -> RootCauses.explains(other, f)));
   }
 
   @Test
