@@ -43,26 +43,22 @@ class ClusterNodesExamplesTest {
     return Scenario.of(rules, EngineConfig.DEFAULT, NOW);
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   @Test
   void eachRuleFiresOnTheBrokenNodesOfTheDemo() {
     Scenario scenario = DemoCluster.load(scenario(nodeRules()), FILE);
 
     assertThat(scenario.findings()).extracting(f -> f.rule() + " " + f.object().display())
         .containsExactlyInAnyOrderElementsOf(EXPECTED);
-    assertThat(findingFor(scenario, "node-a1").message()).contains("PLEG is not healthy", "2 pods are bound to it");
-    assertThat(findingFor(scenario, "node-a2").message())
+    assertThat(scenario.findingOn("node-a1").message()).contains("PLEG is not healthy", "2 pods are bound to it");
+    assertThat(scenario.findingOn("node-a2").message())
         .contains("Ready=Unknown", "3 pods are bound to it, 2 of them Terminating");
-    assertThat(findingFor(scenario, "node-a5").message()).contains("the network plugin is not ready");
-    assertThat(findingFor(scenario, "node-a3").message()).contains("holds 9 pods, 90% of the 10");
-    assertThat(findingFor(scenario, "kube-flannel-ds").message()).isEqualTo("DaemonSet kube-system/kube-flannel-ds "
+    assertThat(scenario.findingOn("node-a5").message()).contains("the network plugin is not ready");
+    assertThat(scenario.findingOn("node-a3").message()).contains("holds 9 pods, 90% of the 10");
+    assertThat(scenario.findingOn("kube-flannel-ds").message()).isEqualTo("DaemonSet kube-system/kube-flannel-ds "
         + "has 2 of 4 pods ready (2 not Ready for more than 5m on node-a1, node-a2); it has no pod on node node-a5 "
         + "(dedicated=clickhouse:NoSchedule, node.kubernetes.io/not-ready:NoSchedule), whose taints it does not "
         + "tolerate.");
-    assertThat(findingFor(scenario, "kube-flannel-ds").remediation())
+    assertThat(scenario.findingOn("kube-flannel-ds").remediation())
         .contains("Pods on NotReady nodes (node-a1, node-a2) recover with the node", "`- operator: Exists`")
         .doesNotContain("priorityClassName");
     assertThat(scenario.findings()).allSatisfy(f -> {

@@ -104,6 +104,12 @@ public final class Scenario {
     return engine.findings().stream().map(TrackedFinding::finding).toList();
   }
 
+  /** The finding on the object of this name; fails if there is none. */
+  public Finding findingOn(String objectName) {
+    return findings().stream().filter(f -> f.object().name().equals(objectName)).findFirst()
+        .orElseThrow(() -> new AssertionError("no finding on " + objectName + " in " + findings()));
+  }
+
   /** The only finding; fails if there is not exactly one. */
   public Finding single() {
     assertThat(findings()).hasSize(1);

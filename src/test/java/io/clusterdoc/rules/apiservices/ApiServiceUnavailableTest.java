@@ -24,10 +24,6 @@ class ApiServiceUnavailableTest {
     return Scenario.of(new ApiServiceUnavailable(), NOW).load(ApiServiceUnavailableTest.class, "apiservices.yaml");
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   @Test
   void reportsTheUnavailableApiServicesAndNotTheAvailableOnes() {
     Scenario scenario = loaded();
@@ -43,7 +39,7 @@ class ApiServiceUnavailableTest {
 
   @Test
   void aFailedDiscoveryCheckNamesTheBackendAndWhatItBreaks() {
-    Finding metrics = findingFor(loaded(), METRICS);
+    Finding metrics = loaded().findingOn(METRICS);
 
     assertThat(metrics.message()).contains(METRICS, "FailedDiscoveryCheck", "connect: connection refused");
     assertThat(metrics.cause())
@@ -63,7 +59,7 @@ class ApiServiceUnavailableTest {
 
   @Test
   void aMissingServiceIsSaidAndNotRelated() {
-    Finding custom = findingFor(loaded(), CUSTOM_METRICS);
+    Finding custom = loaded().findingOn(CUSTOM_METRICS);
 
     assertThat(custom.message()).contains("ServiceNotFound", "service/prometheus-adapter in \"monitoring\" is not present");
     assertThat(custom.cause()).contains("monitoring/prometheus-adapter, which does not exist");
@@ -80,7 +76,7 @@ class ApiServiceUnavailableTest {
     scenario.apply(withAvailable(apiService(scenario, METRICS), "False", "MissingEndpoints",
         "endpoints for service/metrics-server in \"kube-system\" have no addresses with port name \"https\""));
 
-    Finding metrics = findingFor(scenario, METRICS);
+    Finding metrics = scenario.findingOn(METRICS);
     assertThat(metrics.message()).contains("MissingEndpoints", "no addresses with port name \"https\"");
     assertThat(metrics.remediation()).contains("no ready endpoint").doesNotContain("pod network");
     assertThat(scenario.resolved()).isEmpty();
@@ -105,11 +101,11 @@ class ApiServiceUnavailableTest {
         .build();
 
     scenario.apply(adapter);
-    assertThat(findingFor(scenario, CUSTOM_METRICS).related()).extracting(ObjectRef::name)
+    assertThat(scenario.findingOn(CUSTOM_METRICS).related()).extracting(ObjectRef::name)
         .containsExactly("prometheus-adapter");
 
     scenario.delete(scenario.store().get(Service.class, "kube-system/metrics-server").orElseThrow());
-    Finding metrics = findingFor(scenario, METRICS);
+    Finding metrics = scenario.findingOn(METRICS);
     assertThat(metrics.related()).isEmpty();
     assertThat(metrics.remediation()).contains("the pods behind it").doesNotContain("get pods -l");
     assertThat(scenario.resolved()).isEmpty();

@@ -26,7 +26,7 @@ class ContainerOomKilledTest {
 
   @Test
   void aRecentKillGivesTheLimitTheRestartsAndTheSkippedPreStopHook() {
-    Finding finding = on(load(), ANALYTICS);
+    Finding finding = load().findingOn(ANALYTICS);
 
     assertThat(finding.rule()).isEqualTo("container-oom-killed");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -43,7 +43,7 @@ class ContainerOomKilledTest {
 
   @Test
   void withoutALimitTheNodeRanOutAndAMemoryEmptyDirCounts() {
-    Finding finding = on(load(), RESIZER);
+    Finding finding = load().findingOn(RESIZER);
 
     assertThat(finding.message()).endsWith("(no memory limit, 1 restart).");
     assertThat(finding.cause()).contains("has no memory limit: it was killed when node worker-3",
@@ -54,7 +54,7 @@ class ContainerOomKilledTest {
   @Test
   void aJobPodThatFailedOnTheKillIsReportedForAsLongAsItExists() {
     Scenario scenario = load();
-    Finding finding = on(scenario, NIGHTLY);
+    Finding finding = scenario.findingOn(NIGHTLY);
 
     assertThat(finding.message()).isEqualTo("Pod media/" + NIGHTLY + ": container report was OOM-killed at "
         + "2026-11-20T02:31:47Z and the pod failed (memory limit 1Gi).");
@@ -109,7 +109,7 @@ class ContainerOomKilledTest {
             .build())
         .withRestartCount(12).endContainerStatus().endStatus().build());
 
-    assertThat(on(scenario, CART_SYNC).message()).isEqualTo("Pod media/" + CART_SYNC + ": container cart-sync was "
+    assertThat(scenario.findingOn(CART_SYNC).message()).isEqualTo("Pod media/" + CART_SYNC + ": container cart-sync was "
         + "OOM-killed at 2026-11-20T10:01:52Z (memory limit 128Mi, 12 restarts).");
   }
 
@@ -141,9 +141,5 @@ class ContainerOomKilledTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), "container-oom-killed.yaml");
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 }

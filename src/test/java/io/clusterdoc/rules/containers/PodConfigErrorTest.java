@@ -21,7 +21,7 @@ class PodConfigErrorTest {
 
   @Test
   void aMissingConfigMapIsNamedWithTheReferenceToFix() {
-    Finding finding = on(load(), API);
+    Finding finding = load().findingOn(API);
 
     assertThat(finding.rule()).isEqualTo("pod-config-error");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -65,7 +65,7 @@ class PodConfigErrorTest {
           + " | journalctl -u containerd -u kubelet",
   })
   void eachErrorIsExplainedWithItsFix(String pod, String label, String cause, String remedy) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).endsWith(": " + label + ".");
     assertThat(finding.cause()).contains(cause).doesNotEndWith("…");
@@ -96,7 +96,7 @@ class PodConfigErrorTest {
         .editLastState().editTerminated().withReason(reason).withMessage(error).endTerminated().endLastState()
         .endContainerStatus().endStatus().build());
 
-    assertThat(on(scenario, RENDERER).message()).contains(label).endsWith("(" + reason + ").");
+    assertThat(scenario.findingOn(RENDERER).message()).contains(label).endsWith("(" + reason + ").");
   }
 
   @Test
@@ -147,9 +147,5 @@ class PodConfigErrorTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), "pod-config-error.yaml");
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 }

@@ -24,7 +24,7 @@ class PodImagePullFailedTest {
 
   @Test
   void aMissingTagIsNamedWithTheRegistrysAnswerFromThePullEvent() {
-    Finding finding = on(load(), TRANSCODER);
+    Finding finding = load().findingOn(TRANSCODER);
 
     assertThat(finding.rule()).isEqualTo("pod-image-pull-failed");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -63,7 +63,7 @@ class PodImagePullFailedTest {
           + " | /etc/containerd/certs.d/registry.media.lan:5000/ca.crt",
   })
   void eachFailureIsClassifiedWithItsRemedy(String pod, String label, String evidence, String remedy) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).endsWith("(" + label + ").");
     assertThat(finding.cause()).contains(evidence);
@@ -74,7 +74,7 @@ class PodImagePullFailedTest {
 
   @Test
   void anAuthenticationFailureNamesThePullSecretsAndTheKubeletsMissingSecretWarning() {
-    Finding finding = on(load(), "thumbnailer-7b9c5d4f6-m8vtl");
+    Finding finding = load().findingOn("thumbnailer-7b9c5d4f6-m8vtl");
 
     assertThat(finding.cause()).contains("The pod's imagePullSecrets: media-registry.",
         "It also said: \"Unable to retrieve some image pull secrets (media-registry); attempting to pull the image "
@@ -85,7 +85,7 @@ class PodImagePullFailedTest {
 
   @Test
   void anInitContainerThatCannotPullIsNamedAndTheWaitingAppContainerIsNot() {
-    Finding finding = on(load(), "catalog-6b7d9f8c5-h3rkw");
+    Finding finding = load().findingOn("catalog-6b7d9f8c5-h3rkw");
 
     assertThat(finding.message()).isEqualTo("Pod media/catalog-6b7d9f8c5-h3rkw on node worker-3 cannot pull the "
         + "image of init container fetch-assets: registry.media.lan:5000/tools/fetch-assets:0.9 (registry certificate "
@@ -110,10 +110,10 @@ class PodImagePullFailedTest {
         + ": not found");
 
     scenario.apply(notFound);
-    assertThat(on(scenario, ENCODER).message()).endsWith("(image or tag not found).");
+    assertThat(scenario.findingOn(ENCODER).message()).endsWith("(image or tag not found).");
 
     scenario.delete(notFound);
-    assertThat(on(scenario, ENCODER).message()).endsWith("(pull failed).");
+    assertThat(scenario.findingOn(ENCODER).message()).endsWith("(pull failed).");
     assertThat(scenario.resolved()).isEmpty();
   }
 
@@ -165,10 +165,6 @@ class PodImagePullFailedTest {
 
   private static Pod pod(Scenario scenario, String name) {
     return scenario.store().get(Pod.class, "media/" + name).orElseThrow();
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 
   private static Event pullFailure(Pod pod, String message) {

@@ -25,7 +25,7 @@ class PodMountFailedTest {
 
   @Test
   void aMultiAttachErrorOutranksTheTimeoutThatSummarisesIt() {
-    Finding finding = on(load(), DB_MIGRATE);
+    Finding finding = load().findingOn(DB_MIGRATE);
 
     assertThat(finding.rule()).isEqualTo("pod-mount-failed");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -51,7 +51,7 @@ class PodMountFailedTest {
           + " | not found in the list of registered CSI drivers | kubectl get csinode worker-5 -o yaml",
   })
   void eachSetupFailureIsClassified(String pod, String label, String evidence, String remedy) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).endsWith("cannot mount its volumes: " + label + ".");
     assertThat(finding.cause()).contains(evidence).doesNotEndWith("…");
@@ -60,7 +60,7 @@ class PodMountFailedTest {
 
   @Test
   void aSubPathFileOverADirectoryNamesTheMountAndThePathToUse() {
-    Finding finding = on(load(), GATEWAY);
+    Finding finding = load().findingOn(GATEWAY);
 
     assertThat(finding.message()).isEqualTo("Pod media/" + GATEWAY + " on node worker-1 cannot mount its volumes: "
         + "file and directory mixed up in the mount of volume nginx-conf (subPath default.conf) at /etc/nginx/conf.d.");
@@ -103,7 +103,7 @@ class PodMountFailedTest {
 
     scenario.apply(mountEvent(report, reasonOf(message), message));
 
-    assertThat(on(scenario, REPORT).message()).endsWith(": " + label + ".");
+    assertThat(scenario.findingOn(REPORT).message()).endsWith(": " + label + ".");
   }
 
   @Test
@@ -144,10 +144,6 @@ class PodMountFailedTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), "pod-mount-failed.yaml");
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 
   private static Event mountEvent(Pod pod, String reason, String message) {

@@ -28,7 +28,7 @@ class PodSandboxFailedTest {
 
   @Test
   void aStaleCniBridgeNamesTheNodeAndTheNotesRecipeWithItsCaveats() {
-    Finding finding = on(load(), WEB);
+    Finding finding = load().findingOn(WEB);
 
     assertThat(finding.rule()).isEqualTo("pod-sandbox-failed");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -56,7 +56,7 @@ class PodSandboxFailedTest {
           + " | /var/lib/cni/networks/",
   })
   void eachSandboxFailureIsClassified(String pod, String label, String evidence, String remedy) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).contains(": " + label + " (FailedCreatePodSandBox since ");
     assertThat(finding.cause()).contains(evidence).doesNotEndWith("…");
@@ -79,7 +79,7 @@ class PodSandboxFailedTest {
     scenario.apply(sandboxEvent(pod(scenario, EXPORTER), "Failed to create pod sandbox: rpc error: code = Unknown "
         + "desc = " + message, "2026-11-20T10:04:59Z"));
 
-    assertThat(on(scenario, EXPORTER).message()).contains(": " + label + " (");
+    assertThat(scenario.findingOn(EXPORTER).message()).contains(": " + label + " (");
   }
 
   @Test
@@ -127,10 +127,6 @@ class PodSandboxFailedTest {
 
   private static Pod pod(Scenario scenario, String name) {
     return scenario.store().get(Pod.class, "media/" + name).orElseThrow();
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 
   static Event sandboxEvent(Pod pod, String message, String at) {

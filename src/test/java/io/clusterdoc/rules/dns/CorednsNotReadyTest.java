@@ -43,7 +43,7 @@ class CorednsNotReadyTest {
       assertThat(f.remediation()).doesNotEndWith("…");
     });
 
-    Finding podA = on(scenario, POD_A);
+    Finding podA = scenario.findingOn(POD_A);
     assertThat(podA.message()).contains("kube-system/" + POD_A, "worker-1", "Running but not Ready");
     assertThat(podA.cause())
         .contains("has no `ready` line", "dial tcp 10.244.1.17:8181: connect: connection refused", "482 times");
@@ -52,11 +52,11 @@ class CorednsNotReadyTest {
             "describe pod " + POD_A);
     assertThat(podA.related()).extracting(ObjectRef::kind, ObjectRef::name).containsExactly(tuple("ConfigMap", "coredns"));
 
-    Finding podB = on(scenario, POD_B);
+    Finding podB = scenario.findingOn(POD_B);
     assertThat(podB.cause()).contains("has no `ready` line", "Ready condition: ContainersNotReady",
         "no Unhealthy event");
 
-    Finding service = on(scenario, "kube-dns");
+    Finding service = scenario.findingOn("kube-dns");
     assertThat(service.message()).contains("Service kube-system/kube-dns (10.96.0.10) has no ready endpoint");
     assertThat(service.cause()).contains("2 address(es) only under notReadyAddresses",
         "2 of 2 CoreDNS pods are not Ready: " + POD_A + " (Running), " + POD_B + " (Running)");
@@ -67,7 +67,7 @@ class CorednsNotReadyTest {
   void aReadyProbeAnswering503PointsAtTheApiServerAndTheNodeFirewall() {
     Scenario scenario = load("coredns-api-unreachable.yaml");
 
-    Finding pod = on(scenario, "coredns-5b8bf7b657-5gjrq");
+    Finding pod = scenario.findingOn("coredns-5b8bf7b657-5gjrq");
     assertThat(pod.cause())
         .contains("HTTP 503", "kubernetes plugin", "iptables",
             "\"Readiness probe failed: HTTP probe failed with statuscode: 503\" (2755 times)")
@@ -80,7 +80,7 @@ class CorednsNotReadyTest {
         .doesNotEndWith("…");
     assertThat(pod.related()).isEmpty();
 
-    assertThat(on(scenario, "coredns-5b8bf7b657-rqndm").cause()).contains("no Unhealthy event");
+    assertThat(scenario.findingOn("coredns-5b8bf7b657-rqndm").cause()).contains("no Unhealthy event");
   }
 
   @Test
@@ -111,10 +111,10 @@ class CorednsNotReadyTest {
 
     scenario.apply(withReadyPlugin(scenario.store().get(ConfigMap.class, "kube-system/coredns").orElseThrow()));
 
-    Finding podA = on(scenario, POD_A);
+    Finding podA = scenario.findingOn(POD_A);
     assertThat(podA.cause()).contains("Connection refused means nothing listens").doesNotContain("no `ready` line");
     assertThat(podA.related()).isEmpty();
-    assertThat(on(scenario, POD_B).cause()).doesNotContain("no `ready` line");
+    assertThat(scenario.findingOn(POD_B).cause()).doesNotContain("no `ready` line");
   }
 
   @Test
@@ -147,7 +147,7 @@ class CorednsNotReadyTest {
 
     Scenario.objects(getClass(), "coredns-unhealthy-event.yaml").forEach(scenario::apply);
 
-    assertThat(on(scenario, "coredns-5b8bf7b657-rqndm").cause())
+    assertThat(scenario.findingOn("coredns-5b8bf7b657-rqndm").cause())
         .contains("HTTP 503", "statuscode: 503\" (2712 times)");
   }
 
@@ -226,10 +226,6 @@ class CorednsNotReadyTest {
 
   private Scenario load(String fixture) {
     return Scenario.of(rule, NOW).load(getClass(), fixture);
-  }
-
-  private static Finding on(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
   }
 
   private static Pod dnsPod(Scenario scenario) {

@@ -32,10 +32,6 @@ class NamespaceStuckTerminatingTest {
     return Scenario.of(new NamespaceStuckTerminating(), NOW).load(NamespaceStuckTerminatingTest.class, FIXTURE);
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static Namespace namespace(Scenario scenario, String name) {
     return scenario.store().get(Namespace.class, name).orElseThrow();
   }
@@ -57,7 +53,7 @@ class NamespaceStuckTerminatingTest {
 
   @Test
   void aDiscoveryFailureNamesTheGroupAndRelatesItsUnavailableApiService() {
-    Finding finding = findingFor(loaded(), "monitoring-old");
+    Finding finding = loaded().findingOn("monitoring-old");
 
     assertThat(finding.message()).contains("Namespace monitoring-old", "since 2026-11-20T08:00:00Z", "longer than 5m",
         "discovery of metrics.k8s.io/v1beta1 fails");
@@ -74,7 +70,7 @@ class NamespaceStuckTerminatingTest {
 
   @Test
   void remainingContentAndItsFinalizersAreNamedAndNeverForced() {
-    Finding finding = findingFor(loaded(), "ci-runner-42");
+    Finding finding = loaded().findingOn("ci-runner-42");
 
     assertThat(finding.message())
         .contains("resources remain: persistentvolumeclaims (1), pods (2)")
@@ -89,7 +85,7 @@ class NamespaceStuckTerminatingTest {
 
   @Test
   void aFailingDeleteQuotesTheControllersError() {
-    Finding finding = findingFor(loaded(), "legacy-crm");
+    Finding finding = loaded().findingOn("legacy-crm");
 
     assertThat(finding.message()).contains("deleting some of its content fails");
     assertThat(finding.cause()).contains("NamespaceDeletionContentFailure", "conversion webhook for crm.example.com/v2");
@@ -98,7 +94,7 @@ class NamespaceStuckTerminatingTest {
 
   @Test
   void aThirdPartyFinalizerOnTheNamespaceIsNotForced() {
-    Finding finding = findingFor(loaded(), "cattle-project-p-66lfd");
+    Finding finding = loaded().findingOn("cattle-project-p-66lfd");
 
     assertThat(finding.message()).contains("controller.cattle.io/namespace-auth");
     assertThat(finding.cause()).contains("metadata.finalizers [controller.cattle.io/namespace-auth]");
@@ -108,7 +104,7 @@ class NamespaceStuckTerminatingTest {
 
   @Test
   void whenNothingIsLeftTheFinalizeRecipeComesWithItsCaveat() {
-    Finding finding = findingFor(loaded(), "payments-staging");
+    Finding finding = loaded().findingOn("payments-staging");
 
     assertThat(finding.message()).contains("reports nothing left");
     assertThat(finding.cause()).contains("Every deletion condition is False", "spec.finalizers still holds kubernetes");
@@ -129,7 +125,7 @@ class NamespaceStuckTerminatingTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain("team-a-preview");
 
     scenario.advance(Duration.ofMinutes(1));
-    Finding finding = findingFor(scenario, "team-a-preview");
+    Finding finding = scenario.findingOn("team-a-preview");
     assertThat(finding.message()).contains("since 2026-11-20T10:03:00Z", "resources remain: pods (1)");
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).contains("team-a-preview");
     assertThat(scenario.engine().nextRecheck()).isEmpty();
@@ -171,7 +167,7 @@ class NamespaceStuckTerminatingTest {
 
     scenario.apply(progressed);
 
-    assertThat(findingFor(scenario, "ci-runner-42").remediation()).contains(FINALIZE);
+    assertThat(scenario.findingOn("ci-runner-42").remediation()).contains(FINALIZE);
     assertThat(scenario.resolved()).isEmpty();
   }
 
@@ -188,7 +184,7 @@ class NamespaceStuckTerminatingTest {
         .withStatus("True").withReason("Passed").withMessage("all checks passed").endCondition()
         .endStatus().build());
 
-    Finding finding = findingFor(scenario, "monitoring-old");
+    Finding finding = scenario.findingOn("monitoring-old");
     assertThat(finding.related()).isEmpty();
     assertThat(finding.cause()).doesNotContain("FailedDiscoveryCheck");
     assertThat(finding.remediation()).contains("kubectl get apiservice v1beta1.metrics.k8s.io");
@@ -239,9 +235,9 @@ class NamespaceStuckTerminatingTest {
     assertThat(scenario.findings()).extracting(f -> f.object().name()).containsExactlyInAnyOrder(
         "monitoring-old", "ci-runner-42", "crm-sandbox", "legacy-crm", "reports-archive", "payments-staging",
         "cattle-project-p-66lfd");
-    assertThat(findingFor(scenario, "crm-sandbox").message())
+    assertThat(scenario.findingOn("crm-sandbox").message())
         .contains("contacts.crm.example.com (3)", "crm.example.com/cleanup (3)");
-    assertThat(findingFor(scenario, "reports-archive").message()).contains("cannot be parsed");
+    assertThat(scenario.findingOn("reports-archive").message()).contains("cannot be parsed");
   }
 
   private static NamespaceBuilder terminating(String name, String deletionTimestamp) {

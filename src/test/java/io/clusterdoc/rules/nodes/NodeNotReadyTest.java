@@ -19,10 +19,6 @@ class NodeNotReadyTest {
     return Scenario.of(new NodeNotReady(), NOW).load(NodeNotReadyTest.class, "node-not-ready.yaml");
   }
 
-  private static Finding findingFor(Scenario scenario, String node) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(node)).findFirst().orElseThrow();
-  }
-
   @Test
   void reportsEveryNodeNotReadyForMoreThanAMinuteAndNoOther() {
     Scenario scenario = loaded();
@@ -40,7 +36,7 @@ class NodeNotReadyTest {
 
   @Test
   void plegNamesTheRuntimeAndTheContainerCount() {
-    Finding finding = findingFor(loaded(), "node-pleg");
+    Finding finding = loaded().findingOn("node-pleg");
 
     assertThat(finding.message()).isEqualTo("Node node-pleg has been NotReady (Ready=False) since "
         + "2026-11-20T09:40:12Z: PLEG is not healthy; 2 pods are bound to it.");
@@ -54,7 +50,7 @@ class NodeNotReadyTest {
 
   @Test
   void aSilentKubeletPointsAtTheKubeletAndCountsTheTerminatingPods() {
-    Finding finding = findingFor(loaded(), "node-silent");
+    Finding finding = loaded().findingOn("node-silent");
 
     assertThat(finding.message()).isEqualTo("Node node-silent has been NotReady (Ready=Unknown) since "
         + "2026-11-20T09:31:05Z: the kubelet stopped posting node status; 3 pods are bound to it, 1 of them "
@@ -70,7 +66,7 @@ class NodeNotReadyTest {
 
   @Test
   void aMissingNetworkPluginSendsToItsPodOnTheNode() {
-    Finding finding = findingFor(loaded(), "node-cni");
+    Finding finding = loaded().findingOn("node-cni");
 
     assertThat(finding.message()).contains("the network plugin is not ready", "no pods are bound to it");
     assertThat(finding.cause()).contains("/etc/cni/net.d", "NetworkPluginNotReady");
@@ -80,7 +76,7 @@ class NodeNotReadyTest {
 
   @Test
   void aRuntimeDownComesBeforeThePlegFailureItCauses() {
-    Finding finding = findingFor(loaded(), "node-runtime");
+    Finding finding = loaded().findingOn("node-runtime");
 
     assertThat(finding.message()).contains("the container runtime is down").doesNotContain("PLEG");
     assertThat(finding.remediation()).contains("systemctl status containerd", "crictl info");
@@ -88,7 +84,7 @@ class NodeNotReadyTest {
 
   @Test
   void anUnknownMessageIsQuotedWithTheGeneralPlacesToLook() {
-    Finding finding = findingFor(loaded(), "node-other");
+    Finding finding = loaded().findingOn("node-other");
 
     assertThat(finding.message()).contains("the kubelet reports it not ready");
     assertThat(finding.cause())
@@ -107,7 +103,7 @@ class NodeNotReadyTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain("node-restarted");
 
     scenario.advance(Duration.ofSeconds(1));
-    assertThat(findingFor(scenario, "node-restarted").message()).contains("PLEG is not healthy");
+    assertThat(scenario.findingOn("node-restarted").message()).contains("PLEG is not healthy");
   }
 
   @Test
@@ -133,7 +129,7 @@ class NodeNotReadyTest {
 
     scenario.delete(evicted);
 
-    assertThat(findingFor(scenario, "node-pleg").message()).endsWith("; 1 pod is bound to it.");
+    assertThat(scenario.findingOn("node-pleg").message()).endsWith("; 1 pod is bound to it.");
     assertThat(scenario.resolved()).isEmpty();
   }
 

@@ -20,7 +20,7 @@ class PodCrashLoopingTest {
 
   @Test
   void anOomKilledContainerIsReportedWithItsMemoryLimit() {
-    Finding cart = on(load(), CART);
+    Finding cart = load().findingOn(CART);
 
     assertThat(cart.rule()).isEqualTo("pod-crash-looping");
     assertThat(cart.severity()).isEqualTo(Severity.WARNING);
@@ -45,7 +45,7 @@ class PodCrashLoopingTest {
       "search-6b8d7f5c4-r2nvw      | Init container migrate ran a command that does not exist | Compare command",
   })
   void eachExitCodeIsExplainedWithItsAdvice(String pod, String cause, String advice) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.cause()).contains(cause);
     assertThat(finding.remediation()).contains(advice, "kubectl logs -n shop " + pod);
@@ -53,7 +53,7 @@ class PodCrashLoopingTest {
 
   @Test
   void everyCrashingContainerOfAPodIsNamedInOneFinding() {
-    Finding batch = on(load(), "batch-worker-7d5c9b8f6-t6hjk");
+    Finding batch = load().findingOn("batch-worker-7d5c9b8f6-t6hjk");
 
     assertThat(batch.message()).contains("container worker (8 restarts, last exit code 139, Error); "
         + "container log-shipper (3 restarts, last exit code 143, Error).");
@@ -111,9 +111,5 @@ class PodCrashLoopingTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), "pod-crash-looping.yaml");
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 }

@@ -28,7 +28,7 @@ class PodEvictedTest {
     Scenario scenario = load();
     Pod someWebPod = pod(scenario, WEB_EVICTED.get(0));
 
-    Finding finding = on(scenario, WEB_RS);
+    Finding finding = scenario.findingOn(WEB_RS);
 
     assertThat(finding.rule()).isEqualTo("pod-evicted");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -58,12 +58,12 @@ class PodEvictedTest {
     assertThat(scenario.findings()).extracting(f -> f.object().kind() + "/" + f.object().name())
         .containsExactlyInAnyOrder("ReplicaSet/" + WEB_RS, "Job/report-28871520", "Pod/debug-shell");
 
-    Finding job = on(scenario, "report-28871520");
+    Finding job = scenario.findingOn("report-28871520");
     assertThat(job.message()).isEqualTo(
         "Job shop/report-28871520 has 1 evicted pod (ephemeral-storage limit exceeded) on node worker-2.");
     assertThat(job.remediation()).contains("Raise the ephemeral-storage limit");
 
-    Finding bare = on(scenario, "debug-shell");
+    Finding bare = scenario.findingOn("debug-shell");
     assertThat(bare.message())
         .isEqualTo("Pod shop/debug-shell was evicted (emptyDir volume over its sizeLimit) on node worker-2.");
     assertThat(bare.cause()).contains("\"Usage of EmptyDir volume \"cache\" exceeds the limit \"1Gi\".\"");
@@ -89,7 +89,7 @@ class PodEvictedTest {
 
     IntStream.range(0, 30).mapToObj(i -> copy(template, "web-6d4cf56db6-c" + i)).forEach(scenario::apply);
 
-    Finding finding = on(scenario, WEB_RS);
+    Finding finding = scenario.findingOn(WEB_RS);
     assertThat(scenario.findings()).hasSize(3);
     assertThat(finding.message()).startsWith("ReplicaSet shop/web-6d4cf56db6 has 34 evicted pods (node low on "
         + "memory: 32, node low on ephemeral storage: 2)");
@@ -104,7 +104,7 @@ class PodEvictedTest {
     scenario.apply(new PodBuilder(running).editStatus().withPhase("Failed").withReason("Evicted")
         .withMessage("The node was low on resource: memory. ").endStatus().build());
 
-    assertThat(on(scenario, WEB_RS).message()).contains("has 5 evicted pods (node low on memory: 3,");
+    assertThat(scenario.findingOn(WEB_RS).message()).contains("has 5 evicted pods (node low on memory: 3,");
     assertThat(scenario.appeared()).hasSize(3);
   }
 
@@ -113,7 +113,7 @@ class PodEvictedTest {
     Scenario scenario = load();
 
     WEB_EVICTED.subList(0, 3).forEach(name -> scenario.delete(pod(scenario, name)));
-    assertThat(on(scenario, WEB_RS).message())
+    assertThat(scenario.findingOn(WEB_RS).message())
         .isEqualTo("ReplicaSet shop/web-6d4cf56db6 has 1 evicted pod (node low on ephemeral storage) on node worker-1.");
 
     scenario.delete(pod(scenario, WEB_EVICTED.get(3)));
@@ -134,7 +134,7 @@ class PodEvictedTest {
     scenario.apply(twoOwners);
 
     assertThat(scenario.findings()).hasSize(3);
-    assertThat(on(scenario, WEB_RS).message()).contains("has 5 evicted pods");
+    assertThat(scenario.findingOn(WEB_RS).message()).contains("has 5 evicted pods");
   }
 
   @Test
@@ -160,9 +160,5 @@ class PodEvictedTest {
     return new PodBuilder(template).editMetadata().withName(name)
         .withUid(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString())
         .endMetadata().build();
-  }
-
-  private static Finding on(Scenario scenario, String objectName) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(objectName)).findFirst().orElseThrow();
   }
 }

@@ -39,7 +39,7 @@ class PodHighRestartsTest {
 
   @Test
   void givesTheCountHowTheLastRunEndedAndWhenItRestarted() {
-    Finding ledger = on(load(), LEDGER);
+    Finding ledger = load().findingOn(LEDGER);
 
     assertThat(ledger.message()).isEqualTo("Pod billing/" + LEDGER + " has containers that restarted more than 20 "
         + "times: container ledger-api (37 restarts, last exit code 137, OOMKilled, restarted at "
@@ -58,7 +58,7 @@ class PodHighRestartsTest {
           + "| exited on its own | belongs in a Job",
   })
   void eachEndingComesWithItsAdvice(String pod, String summary, String cause, String advice) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).contains(summary);
     assertThat(finding.cause()).contains(cause);
@@ -67,8 +67,8 @@ class PodHighRestartsTest {
 
   @Test
   void onlyTheContainersAboveTheThresholdAreNamed() {
-    Finding gateway = on(load(), "payment-gateway-5d7c9b8f6-z7x5c");
-    Finding statement = on(load(), STATEMENT);
+    Finding gateway = load().findingOn("payment-gateway-5d7c9b8f6-z7x5c");
+    Finding statement = load().findingOn(STATEMENT);
 
     assertThat(gateway.message()).doesNotContain("envoy");
     assertThat(statement.message()).contains("container fluent-bit (48 restarts", "container statement-api (25 "
@@ -119,7 +119,7 @@ class PodHighRestartsTest {
         .endContainerStatus().endStatus().build();
 
     scenario.apply(restarted);
-    assertThat(on(scenario, LEDGER).message()).contains("(38 restarts", "restarted at 2026-11-20T10:06:03Z");
+    assertThat(scenario.findingOn(LEDGER).message()).contains("(38 restarts", "restarted at 2026-11-20T10:06:03Z");
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).containsOnlyOnce(LEDGER);
 
     scenario.delete(restarted);
@@ -140,10 +140,6 @@ class PodHighRestartsTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), FIXTURE);
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 
   private static Pod pod(Scenario scenario, String name) {

@@ -41,7 +41,7 @@ class PodNotReadyTest {
 
   @Test
   void quotesTheProbeFailureOfTheContainerItIsAbout() {
-    Finding invoice = on(load(), INVOICE);
+    Finding invoice = load().findingOn(INVOICE);
 
     assertThat(invoice.message()).isEqualTo("Pod billing/" + INVOICE + " has been Running but not Ready since "
         + "2026-11-20T09:22:31Z, longer than 5m: container invoice-api: Readiness probe failed: HTTP probe failed "
@@ -60,7 +60,7 @@ class PodNotReadyTest {
           + "| raise the probe's timeoutSeconds",
   })
   void eachProbeFailureIsExplained(String pod, String quoted, String cause, String remedy) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).contains(quoted);
     assertThat(finding.cause()).contains(cause);
@@ -69,7 +69,7 @@ class PodNotReadyTest {
 
   @Test
   void theLatestProbeFailureCounts() {
-    Finding gateway = on(load(), "payment-gateway-5d7c9b8f6-8k3wd");
+    Finding gateway = load().findingOn("payment-gateway-5d7c9b8f6-8k3wd");
 
     assertThat(gateway.message()).contains("container gateway: Readiness probe failed: Get")
         .doesNotContain("statuscode: 503");
@@ -77,7 +77,7 @@ class PodNotReadyTest {
 
   @Test
   void withoutAProbeEventTheFindingSaysSo() {
-    Finding pdf = on(load(), PDF);
+    Finding pdf = load().findingOn(PDF);
 
     assertThat(pdf.message()).endsWith("longer than 5m: container render not ready.");
     assertThat(pdf.cause()).contains("No readiness probe failure is in view");
@@ -86,7 +86,7 @@ class PodNotReadyTest {
 
   @Test
   void readyContainersWithAnUnpassedReadinessGatePointAtTheGatesController() {
-    Finding tax = on(load(), "tax-api-9b6c8d7f5-d3f6g");
+    Finding tax = load().findingOn("tax-api-9b6c8d7f5-d3f6g");
 
     assertThat(tax.message()).endsWith(
         "readiness gates not passed: target-health.elbv2.k8s.aws/k8s-billing-taxapi-1a2b3c4d5e.");
@@ -113,7 +113,7 @@ class PodNotReadyTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain(STARTING);
 
     scenario.advance(Duration.ofSeconds(30));
-    assertThat(on(scenario, STARTING).message()).contains("since 2026-11-20T10:04:30Z", "connection refused");
+    assertThat(scenario.findingOn(STARTING).message()).contains("since 2026-11-20T10:04:30Z", "connection refused");
   }
 
   @Test
@@ -125,7 +125,7 @@ class PodNotReadyTest {
     assertThat(rule.subjectsAffectedBy(failure, scenario.store())).containsExactly("billing/" + PDF);
     scenario.apply(failure);
 
-    assertThat(on(scenario, PDF).message()).endsWith("container render: Readiness probe failed: HTTP probe failed "
+    assertThat(scenario.findingOn(PDF).message()).endsWith("container render: Readiness probe failed: HTTP probe failed "
         + "with statuscode: 500.");
     assertThat(scenario.resolved()).isEmpty();
   }
@@ -137,7 +137,7 @@ class PodNotReadyTest {
     scenario.apply(readinessFailure(pod(scenario, PDF), "HTTP probe failed with statuscode: 500",
         "2026-11-20T06:10:00Z"));
 
-    assertThat(on(scenario, PDF).message()).endsWith("container render not ready.");
+    assertThat(scenario.findingOn(PDF).message()).endsWith("container render not ready.");
   }
 
   @Test
@@ -185,10 +185,6 @@ class PodNotReadyTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), FIXTURE);
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 
   private static Pod pod(Scenario scenario, String name) {

@@ -52,7 +52,7 @@ class PodStuckTerminatingTest {
 
   @Test
   void aPodOnAnUnreachableNodeNamesTheNodeAndWarnsAboutForcingAStatefulSetPod() {
-    Finding ledger = on(load(), LEDGER);
+    Finding ledger = load().findingOn(LEDGER);
 
     assertThat(ledger.message()).isEqualTo("Pod billing/ledger-0 is stuck Terminating: it was due to be gone at "
         + "2026-11-20T08:46:45Z and is still there more than 5m later; its node worker-3 is NotReady.");
@@ -69,7 +69,7 @@ class PodStuckTerminatingTest {
 
   @Test
   void aPodWhoseNodeIsGoneMayBeForcedAndHasNoStatefulSetCaveat() {
-    Finding invoice = on(load(), ON_GONE_NODE);
+    Finding invoice = load().findingOn(ON_GONE_NODE);
 
     assertThat(invoice.message()).endsWith("its node spot-worker-7 no longer exists.");
     assertThat(invoice.cause()).contains("pod garbage collector of kube-controller-manager");
@@ -82,7 +82,7 @@ class PodStuckTerminatingTest {
 
   @Test
   void aJobTrackingFinalizerPointsAtTheJobController() {
-    Finding job = on(load(), JOB_POD);
+    Finding job = load().findingOn(JOB_POD);
 
     assertThat(job.message()).endsWith("finalizers hold it (batch.kubernetes.io/job-tracking).");
     assertThat(job.cause()).contains("deleted at 2026-11-20T09:12:00Z without a grace period",
@@ -95,7 +95,7 @@ class PodStuckTerminatingTest {
 
   @Test
   void aFinishedPodHeldByItsOwnFinalizerIsNotBlamedOnItsNode() {
-    Finding mailer = on(load(), OWN_FINALIZER);
+    Finding mailer = load().findingOn(OWN_FINALIZER);
 
     assertThat(mailer.message()).endsWith("finalizers hold it (billing.example.com/drain-outbox).");
     assertThat(mailer.remediation()).contains("controller behind billing.example.com/drain-outbox",
@@ -104,7 +104,7 @@ class PodStuckTerminatingTest {
 
   @Test
   void onAReadyNodeTheKubeletIsToBlameAndForcingIsDiscouraged() {
-    Finding gateway = on(load(), ON_READY_NODE);
+    Finding gateway = load().findingOn(ON_READY_NODE);
 
     assertThat(gateway.message()).endsWith("the kubelet on its Ready node worker-1 has not finished it.");
     assertThat(gateway.cause()).contains("volume that fails to unmount");
@@ -125,7 +125,7 @@ class PodStuckTerminatingTest {
     scenario.advance(Duration.ofSeconds(30));
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).contains(JUST_PAST_GRACE)
         .doesNotContain("invoice-api-7f9c6d5b8-w6c5j");
-    assertThat(on(scenario, JUST_PAST_GRACE).message()).contains("kubelet on its Ready node worker-1");
+    assertThat(scenario.findingOn(JUST_PAST_GRACE).message()).contains("kubelet on its Ready node worker-1");
 
     scenario.advance(Duration.ofSeconds(50));
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).contains("invoice-api-7f9c6d5b8-w6c5j");
@@ -149,7 +149,7 @@ class PodStuckTerminatingTest {
         .withLastTransitionTime("2026-11-20T10:05:00Z").endCondition()
         .endStatus().build());
 
-    assertThat(on(scenario, LEDGER).message()).endsWith("the kubelet on its Ready node worker-3 has not finished it.");
+    assertThat(scenario.findingOn(LEDGER).message()).endsWith("the kubelet on its Ready node worker-3 has not finished it.");
     assertThat(scenario.resolved()).isEmpty();
   }
 
@@ -159,8 +159,8 @@ class PodStuckTerminatingTest {
 
     scenario.delete(node(scenario, "worker-3"));
 
-    assertThat(on(scenario, LEDGER).message()).endsWith("its node worker-3 no longer exists.");
-    assertThat(on(scenario, LEDGER).remediation()).contains("Caveat: StatefulSet ledger");
+    assertThat(scenario.findingOn(LEDGER).message()).endsWith("its node worker-3 no longer exists.");
+    assertThat(scenario.findingOn(LEDGER).remediation()).contains("Caveat: StatefulSet ledger");
   }
 
   @Test
@@ -220,10 +220,6 @@ class PodStuckTerminatingTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), FIXTURE);
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 
   private static Pod pod(Scenario scenario, String name) {

@@ -38,7 +38,7 @@ class PodUnschedulableTest {
 
   @Test
   void everyReasonIsCountedAndTheControlPlaneTaintIsNotTheOneToFix() {
-    Finding reports = on(load(), REPORTS);
+    Finding reports = load().findingOn(REPORTS);
 
     assertThat(reports.message()).isEqualTo("Pod billing/" + REPORTS + " has found no node since "
         + "2026-11-20T09:12:44Z, longer than 5m: none of the 5 nodes fits (untolerated taint "
@@ -59,7 +59,7 @@ class PodUnschedulableTest {
       "tax-engine-58d9c7b6f4-j6k8p | pod affinity, anti-affinity or topology spread (2 nodes) | one replica per node",
   })
   void eachKindOfReasonComesWithItsRemedy(String pod, String summary, String remedy) {
-    Finding finding = on(load(), pod);
+    Finding finding = load().findingOn(pod);
 
     assertThat(finding.message()).contains(summary);
     assertThat(finding.remediation()).contains(remedy);
@@ -67,7 +67,7 @@ class PodUnschedulableTest {
 
   @Test
   void severalTaintsAreNamedOneByOne() {
-    Finding ocr = on(load(), "invoice-ocr-7b5d9c8f6-q4wzl");
+    Finding ocr = load().findingOn("invoice-ocr-7b5d9c8f6-q4wzl");
 
     assertThat(ocr.message()).contains("none of the 6 nodes fits",
         "untolerated taint node-role.kubernetes.io/control-plane (1 node)",
@@ -80,7 +80,7 @@ class PodUnschedulableTest {
 
   @Test
   void aTaintSetByPeopleGetsTheAdviceOnTolerationsAndResourcesAreCountedApart() {
-    Finding fraud = on(load(), "fraud-scorer-5c9f8d7b6-m3x7t");
+    Finding fraud = load().findingOn("fraud-scorer-5c9f8d7b6-m3x7t");
 
     assertThat(fraud.message()).contains("(too many pods (1 node), untolerated taint dedicated=ml (1 node), "
         + "insufficient cpu (2 nodes), insufficient memory (2 nodes))");
@@ -90,7 +90,7 @@ class PodUnschedulableTest {
 
   @Test
   void anOldSchedulersWordingIsReadToo() {
-    Finding tax = on(load(), "tax-engine-58d9c7b6f4-j6k8p");
+    Finding tax = load().findingOn("tax-engine-58d9c7b6f4-j6k8p");
 
     assertThat(tax.message()).contains("untolerated taint node-role.kubernetes.io/master (1 node)");
     assertThat(tax.remediation()).contains("node-role.kubernetes.io/master keeps workloads off the control plane");
@@ -106,7 +106,7 @@ class PodUnschedulableTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain(JUST_CREATED);
 
     scenario.advance(Duration.ofSeconds(40));
-    assertThat(on(scenario, JUST_CREATED).message()).contains("since 2026-11-20T10:04:40Z");
+    assertThat(scenario.findingOn(JUST_CREATED).message()).contains("since 2026-11-20T10:04:40Z");
   }
 
   @Test
@@ -160,9 +160,5 @@ class PodUnschedulableTest {
 
   private Scenario load() {
     return Scenario.of(rule, NOW).load(getClass(), FIXTURE);
-  }
-
-  private static Finding on(Scenario scenario, String pod) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(pod)).findFirst().orElseThrow();
   }
 }

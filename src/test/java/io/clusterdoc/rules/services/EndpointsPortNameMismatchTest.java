@@ -22,10 +22,6 @@ class EndpointsPortNameMismatchTest {
         .load(EndpointsPortNameMismatchTest.class, "endpoints-port-names.yaml");
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static Endpoints endpoints(Scenario scenario, String name) {
     return scenario.store().get(Endpoints.class, "shop/" + name).orElseThrow();
   }
@@ -45,7 +41,7 @@ class EndpointsPortNameMismatchTest {
 
   @Test
   void aNamedServicePortAgainstAnUnnamedEndpointsPortIsRefused() {
-    Finding finding = findingFor(loaded(), "mongodb-mst");
+    Finding finding = loaded().findingOn("mongodb-mst");
 
     assertThat(finding.message())
         .contains("Service shop/mongodb-mst port \"default\" (27017/TCP) has no Endpoints port of the same name")
@@ -62,7 +58,7 @@ class EndpointsPortNameMismatchTest {
 
   @Test
   void namesEveryUnmatchedPortAndTheNamesTheEndpointsHave() {
-    Finding finding = findingFor(loaded(), "legacy-api");
+    Finding finding = loaded().findingOn("legacy-api");
 
     assertThat(finding.message())
         .contains("port \"http\" (80/TCP) has no Endpoints port")
@@ -91,7 +87,7 @@ class EndpointsPortNameMismatchTest {
 
     scenario.apply(broken);
 
-    Finding orders = findingFor(scenario, "orders");
+    Finding orders = scenario.findingOn("orders");
     assertThat(orders.message()).contains("port \"http\" (80/TCP)", "an unnamed port");
     assertThat(orders.cause()).contains("has a selector", "endpoints controller", "targetPort");
     assertThat(orders.remediation()).contains("kubectl -n shop get pods -l app=orders").doesNotContain("edit endpoints");

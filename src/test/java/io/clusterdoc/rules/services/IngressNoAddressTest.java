@@ -18,10 +18,6 @@ class IngressNoAddressTest {
     return Scenario.of(new IngressNoAddress(), NOW).load(IngressNoAddressTest.class, "ingress-no-address.yaml");
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   @Test
   void reportsIngressesWithoutAnAddressAfterTheThreshold() {
     Scenario scenario = loaded();
@@ -38,7 +34,7 @@ class IngressNoAddressTest {
 
   @Test
   void namesTheClassAndWhatPublishesTheAddress() {
-    Finding finding = findingFor(loaded(), "storefront");
+    Finding finding = loaded().findingOn("storefront");
 
     assertThat(finding.message()).isEqualTo("Ingress orders/storefront has no address more than 10m after its "
         + "creation at 2026-11-19T14:20:10Z (class nginx).");
@@ -50,12 +46,12 @@ class IngressNoAddressTest {
 
   @Test
   void theOldClassAnnotationCountsAsTheClass() {
-    assertThat(findingFor(loaded(), "legacy").message()).contains("(class traefik)");
+    assertThat(loaded().findingOn("legacy").message()).contains("(class traefik)");
   }
 
   @Test
   void anIngressWithoutClassDependsOnADefaultClass() {
-    Finding finding = findingFor(loaded(), "unclassed");
+    Finding finding = loaded().findingOn("unclassed");
 
     assertThat(finding.message()).contains("(class <none>)");
     assertThat(finding.cause()).contains("ingressclass.kubernetes.io/is-default-class");

@@ -27,10 +27,6 @@ class LoadBalancerPendingTest {
     return Scenario.of(new LoadBalancerPending(), NOW).load(LoadBalancerPendingTest.class, FIXTURE);
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   @Test
   void reportsLoadBalancerServicesWithoutAnAddressAfterTheThreshold() {
     Scenario scenario = loaded();
@@ -46,7 +42,7 @@ class LoadBalancerPendingTest {
 
   @Test
   void withoutEventsItPointsAtAMissingLoadBalancerImplementation() {
-    Finding finding = findingFor(loaded(), "storefront");
+    Finding finding = loaded().findingOn("storefront");
 
     assertThat(finding.message()).isEqualTo("Service orders/storefront of type LoadBalancer has no external address "
         + "(EXTERNAL-IP <pending>) more than 10m after its creation at 2026-11-19T14:20:05Z.");
@@ -61,7 +57,7 @@ class LoadBalancerPendingTest {
 
   @Test
   void theImplementationsOwnWarningIsQuoted() {
-    Finding finding = findingFor(loaded(), "edge");
+    Finding finding = loaded().findingOn("edge");
 
     assertThat(finding.cause()).endsWith(
         "Latest warning event: AllocationFailed: \"Failed to allocate IP for \"orders/edge\": no available IPs\".");
@@ -69,7 +65,7 @@ class LoadBalancerPendingTest {
 
   @Test
   void aLoadBalancerClassIsNamed() {
-    assertThat(findingFor(loaded(), "internal-api").cause())
+    assertThat(loaded().findingOn("internal-api").cause())
         .contains("spec.loadBalancerClass is example.com/internal");
   }
 
@@ -87,7 +83,7 @@ class LoadBalancerPendingTest {
         .containsExactly("orders/storefront");
     scenario.apply(event);
 
-    assertThat(findingFor(scenario, "storefront").cause()).contains("SyncLoadBalancerFailed", "quota exceeded");
+    assertThat(scenario.findingOn("storefront").cause()).contains("SyncLoadBalancerFailed", "quota exceeded");
   }
 
   @Test
@@ -120,7 +116,7 @@ class LoadBalancerPendingTest {
     Scenario scenario = Scenario.of(List.of(new LoadBalancerPending()), oneMinute, NOW)
         .load(getClass(), FIXTURE);
 
-    assertThat(findingFor(scenario, "promo").message()).contains("more than 1m after its creation");
+    assertThat(scenario.findingOn("promo").message()).contains("more than 1m after its creation");
   }
 
   @Test

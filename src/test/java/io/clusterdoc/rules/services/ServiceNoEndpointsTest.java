@@ -24,10 +24,6 @@ class ServiceNoEndpointsTest {
     return Scenario.of(new ServiceNoEndpoints(), NOW).load(ServiceNoEndpointsTest.class, "service-no-endpoints.yaml");
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T get(Scenario scenario, Class<T> type,
       String key) {
     return scenario.store().get(type, key).orElseThrow();
@@ -52,7 +48,7 @@ class ServiceNoEndpointsTest {
 
   @Test
   void aSelectorThatMatchesNoPodIsNamedWithThePodsThatNearlyMatch() {
-    Finding finding = findingFor(loaded(), "orders-api");
+    Finding finding = loaded().findingOn("orders-api");
 
     assertThat(finding.message()).isEqualTo("Service orders/orders-api has no ready endpoint: its selector "
         + "app.kubernetes.io/component=api,app.kubernetes.io/name=orders-api matches no pod in namespace orders.");
@@ -72,7 +68,7 @@ class ServiceNoEndpointsTest {
 
   @Test
   void withASingleLabelSelectorOnlyATypoCountsAsSimilar() {
-    Finding finding = findingFor(loaded(), "ledger");
+    Finding finding = loaded().findingOn("ledger");
 
     assertThat(finding.cause()).contains("Pods with similar labels: ledgr-5f6d7c8b9-qm2xv (app=ledgr, not ledger).")
         .doesNotContain("billing");
@@ -80,7 +76,7 @@ class ServiceNoEndpointsTest {
 
   @Test
   void nothingSimilarAndNoEndpointsObjectAreSaid() {
-    Finding finding = findingFor(loaded(), "archive");
+    Finding finding = loaded().findingOn("archive");
 
     assertThat(finding.cause())
         .contains("No pod in namespace orders misses it by a single label")
@@ -91,8 +87,8 @@ class ServiceNoEndpointsTest {
   @Test
   void podsThatAreNotReadyAreNamedWithWhatTheirStatusSays() {
     Scenario scenario = loaded();
-    Finding webhook = findingFor(scenario, "orders-webhook");
-    Finding metrics = findingFor(scenario, "metrics-server");
+    Finding webhook = scenario.findingOn("orders-webhook");
+    Finding metrics = scenario.findingOn("metrics-server");
 
     assertThat(webhook.message()).isEqualTo("Service orders/orders-webhook has no ready endpoint: its only pod "
         + "orders-webhook-5d7c8b9f4-r2t6n is not Ready.");
@@ -111,7 +107,7 @@ class ServiceNoEndpointsTest {
 
   @Test
   void aHeadlessServiceWhosePodIsPendingHasNoDnsAnswer() {
-    Finding finding = findingFor(loaded(), "orders-db");
+    Finding finding = loaded().findingOn("orders-db");
 
     assertThat(finding.message()).contains("its only pod orders-db-0 is not Ready");
     assertThat(finding.cause())
@@ -122,7 +118,7 @@ class ServiceNoEndpointsTest {
 
   @Test
   void aNamedTargetPortMissingOnTheReadyPodsIsNamed() {
-    Finding finding = findingFor(loaded(), "search");
+    Finding finding = loaded().findingOn("search");
 
     assertThat(finding.message()).isEqualTo("Service orders/search has no ready endpoint: its targetPort \"http\" "
         + "names no container port of its Ready pod search-6c7d8e9f0-hx8lp.");
@@ -134,7 +130,7 @@ class ServiceNoEndpointsTest {
 
   @Test
   void readyPodsMissingFromTheEndpointsPointAtTheEndpointsController() {
-    Finding finding = findingFor(loaded(), "notifications");
+    Finding finding = loaded().findingOn("notifications");
 
     assertThat(finding.message()).contains("its Ready pod is not listed in its Endpoints");
     assertThat(finding.cause()).contains("notifications-8d9e0f1a2-b7c4d", "kube-controller-manager");
@@ -169,7 +165,7 @@ class ServiceNoEndpointsTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain("checkout");
 
     scenario.advance(Duration.ofSeconds(30));
-    assertThat(findingFor(scenario, "checkout").message()).contains("its selector app=checkout matches no pod");
+    assertThat(scenario.findingOn("checkout").message()).contains("its selector app=checkout matches no pod");
     assertThat(scenario.engine().nextRecheck()).isEmpty();
   }
 
@@ -205,7 +201,7 @@ class ServiceNoEndpointsTest {
 
     scenario.apply(new ServiceBuilder(service).editSpec().addToSelector("app.kubernetes.io/component", "backend")
         .endSpec().build());
-    assertThat(findingFor(scenario, "orders-api").message()).contains("its 2 Ready pods are not listed");
+    assertThat(scenario.findingOn("orders-api").message()).contains("its 2 Ready pods are not listed");
 
     scenario.apply(new EndpointsBuilder(endpoints).addNewSubset().addNewAddress().withIp("10.244.1.52").endAddress()
         .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort().endSubset().build());

@@ -33,10 +33,6 @@ class PvcPendingTest {
     return Scenario.of(new PvcPending(), NOW).load(PvcPendingTest.class, FIXTURE);
   }
 
-  private static Finding on(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static PersistentVolumeClaim claim(Scenario scenario, String name) {
     return scenario.store().get(PersistentVolumeClaim.class, "analytics", name).orElseThrow();
   }
@@ -49,7 +45,7 @@ class PvcPendingTest {
   void aMissingStorageClassIsNamedWithTheProvisioningEvent() {
     Scenario scenario = loaded();
 
-    Finding finding = on(scenario, "warehouse-data");
+    Finding finding = scenario.findingOn("warehouse-data");
 
     assertThat(finding.rule()).isEqualTo("pvc-pending");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
@@ -68,30 +64,30 @@ class PvcPendingTest {
   void eachReasonForStayingPendingHasItsOwnExplanation() {
     Scenario scenario = loaded();
 
-    assertThat(on(scenario, "reports-scratch").message()).contains("(50Gi, ReadWriteOnce, StorageClass standard)",
+    assertThat(scenario.findingOn("reports-scratch").message()).contains("(50Gi, ReadWriteOnce, StorageClass standard)",
         "ProvisioningFailed: failed to provision volume with StorageClass \"standard\": rpc error: code = Internal")
         .endsWith("You are not authorized to perform this operation.");
-    assertThat(on(scenario, "reports-scratch").remediation()).contains("csi-provisioner",
+    assertThat(scenario.findingOn("reports-scratch").remediation()).contains("csi-provisioner",
         "kubectl get storageclass standard -o yaml");
 
-    assertThat(on(scenario, "legacy-archive").message()).contains("(500Gi, ReadOnlyMany, storageClassName \"\")",
+    assertThat(scenario.findingOn("legacy-archive").message()).contains("(500Gi, ReadOnlyMany, storageClassName \"\")",
         "FailedBinding: no persistent volumes available for this claim and no storage class is set");
-    assertThat(on(scenario, "legacy-archive").cause()).contains("No PersistentVolume matches the claim");
-    assertThat(on(scenario, "legacy-archive").remediation()).contains("kubectl get pv", "is-default-class");
+    assertThat(scenario.findingOn("legacy-archive").cause()).contains("No PersistentVolume matches the claim");
+    assertThat(scenario.findingOn("legacy-archive").remediation()).contains("kubectl get pv", "is-default-class");
 
-    assertThat(on(scenario, "model-store").message()).endsWith("longer than 5m.");
-    assertThat(on(scenario, "model-store").cause())
+    assertThat(scenario.findingOn("model-store").message()).endsWith("longer than 5m.");
+    assertThat(scenario.findingOn("model-store").cause())
         .contains("handed the claim to the provisioner cluster.local/nfs-subdir-external-provisioner");
 
-    assertThat(on(scenario, "archive-restore").cause()).contains("spec.volumeName");
-    assertThat(on(scenario, "archive-restore").remediation()).contains("kubectl get pv pv-archive-07 -o yaml");
+    assertThat(scenario.findingOn("archive-restore").cause()).contains("spec.volumeName");
+    assertThat(scenario.findingOn("archive-restore").remediation()).contains("kubectl get pv pv-archive-07 -o yaml");
   }
 
   @Test
   void aWaitForFirstConsumerClaimWhosePodIsNotScheduledPointsAtThePod() {
     Scenario scenario = loaded();
 
-    Finding finding = on(scenario, "work-etl-worker-0");
+    Finding finding = scenario.findingOn("work-etl-worker-0");
 
     assertThat(finding.cause()).contains("WaitForFirstConsumer", "Used by pod(s) etl-worker-0.");
     assertThat(finding.remediation()).contains("FailedScheduling", "volume node affinity conflict");
@@ -113,7 +109,7 @@ class PvcPendingTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain("uploads");
 
     scenario.advance(Duration.ofMinutes(1));
-    assertThat(on(scenario, "uploads").message()).contains("created at 2026-11-20T10:02:00Z",
+    assertThat(scenario.findingOn("uploads").message()).contains("created at 2026-11-20T10:02:00Z",
         "storageclass.storage.k8s.io \"fast\" not found");
   }
 
@@ -128,7 +124,7 @@ class PvcPendingTest {
     assertThat(rule.subjectsAffectedBy(consumer, scenario.store())).containsExactly("analytics/etl-cache");
     scenario.apply(consumer);
 
-    assertThat(on(scenario, "etl-cache").cause()).contains("Used by pod(s) etl-cache-warmer.");
+    assertThat(scenario.findingOn("etl-cache").cause()).contains("Used by pod(s) etl-cache-warmer.");
   }
 
   @Test
@@ -144,7 +140,7 @@ class PvcPendingTest {
     assertThat(rule.subjectsAffectedBy(event, scenario.store())).containsExactly("analytics/etl-cache");
     scenario.apply(event);
 
-    assertThat(on(scenario, "etl-cache").message()).contains("ProvisioningFailed: failed to provision volume");
+    assertThat(scenario.findingOn("etl-cache").message()).contains("ProvisioningFailed: failed to provision volume");
   }
 
   @Test
@@ -170,7 +166,7 @@ class PvcPendingTest {
 
     assertThat(scenario.findings()).extracting(f -> f.object().name())
         .containsExactlyInAnyOrder("warehouse-data", "legacy-archive", "model-store", "archive-restore");
-    assertThat(on(scenario, "warehouse-data").message()).contains("longer than 1h");
+    assertThat(scenario.findingOn("warehouse-data").message()).contains("longer than 1h");
   }
 
   @Test

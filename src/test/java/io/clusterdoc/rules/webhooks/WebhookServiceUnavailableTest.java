@@ -24,10 +24,6 @@ class WebhookServiceUnavailableTest {
         "webhooks.yaml");
   }
 
-  private static Finding findingFor(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static Endpoints endpoints(Scenario scenario, String key) {
     return scenario.store().get(Endpoints.class, key).orElseThrow();
   }
@@ -50,7 +46,7 @@ class WebhookServiceUnavailableTest {
 
   @Test
   void aServiceWithoutEndpointsIsNamedWithWhatTheWebhookIntercepts() {
-    Finding finding = findingFor(loaded(), "ingress-nginx-admission");
+    Finding finding = loaded().findingOn("ingress-nginx-admission");
 
     assertThat(finding.message()).isEqualTo("ValidatingWebhookConfiguration ingress-nginx-admission: webhook "
         + "validate.nginx.ingress.kubernetes.io calls Service ingress-nginx/ingress-nginx-controller-admission, "
@@ -73,7 +69,7 @@ class WebhookServiceUnavailableTest {
 
   @Test
   void aMissingServiceIsTheLeftoverOfAnUninstalledAddOn() {
-    Finding finding = findingFor(loaded(), "cert-manager-webhook");
+    Finding finding = loaded().findingOn("cert-manager-webhook");
 
     assertThat(finding.message()).contains("webhook webhook.cert-manager.io calls Service "
         + "cert-manager/cert-manager-webhook, which does not exist; it intercepts CREATE, UPDATE on all resources "
@@ -87,7 +83,7 @@ class WebhookServiceUnavailableTest {
 
   @Test
   void namesEveryFailingWebhookOfTheConfigurationAndOnlyThose() {
-    Finding finding = findingFor(loaded(), "orders-defaults");
+    Finding finding = loaded().findingOn("orders-defaults");
 
     assertThat(finding.message())
         .contains("webhook default.orders.example.com calls Service orders/orders-webhook, which has no ready "
@@ -118,7 +114,7 @@ class WebhookServiceUnavailableTest {
         .containsExactly("MutatingWebhookConfiguration/orders-defaults");
     scenario.apply(ready);
 
-    Finding finding = findingFor(scenario, "orders-defaults");
+    Finding finding = scenario.findingOn("orders-defaults");
     assertThat(finding.message()).contains("quota.orders.example.com").doesNotContain("default.orders.example.com");
     assertThat(scenario.resolved()).isEmpty();
 
@@ -144,7 +140,7 @@ class WebhookServiceUnavailableTest {
 
     scenario.apply(new EndpointsBuilder().withNewMetadata().withNamespace("cert-manager")
         .withName("cert-manager-webhook").endMetadata().build());
-    assertThat(findingFor(scenario, "cert-manager-webhook").cause())
+    assertThat(scenario.findingOn("cert-manager-webhook").cause())
         .contains("Endpoints cert-manager/cert-manager-webhook lists no address.");
   }
 
@@ -169,7 +165,7 @@ class WebhookServiceUnavailableTest {
     scenario.apply(new ValidatingWebhookConfigurationBuilder(policy).editFirstWebhook().withFailurePolicy(null)
         .editClientConfig().editService().withName("orders-quota").endService().endClientConfig().endWebhook()
         .build());
-    assertThat(findingFor(scenario, "orders-policy").message()).contains("policy.orders.example.com");
+    assertThat(scenario.findingOn("orders-policy").message()).contains("policy.orders.example.com");
 
     scenario.apply(new ValidatingWebhookConfigurationBuilder(policy).editFirstWebhook().withFailurePolicy("Ignore")
         .editClientConfig().editService().withName("orders-quota").endService().endClientConfig().endWebhook()
@@ -195,7 +191,7 @@ class WebhookServiceUnavailableTest {
 
     scenario.apply(many.build());
 
-    Finding finding = findingFor(scenario, "ingress-nginx-admission");
+    Finding finding = scenario.findingOn("ingress-nginx-admission");
     assertThat(finding.message()).contains("c.nginx.ingress.kubernetes.io");
     assertThat(finding.remediation())
         .contains("kubectl get validatingwebhookconfiguration ingress-nginx-admission -o json | jq "
@@ -213,7 +209,7 @@ class WebhookServiceUnavailableTest {
     scenario.apply(new ServiceBuilder(quota).editSpec().withType("ExternalName")
         .withExternalName("quota.example.com").withSelector(null).endSpec().build());
 
-    assertThat(findingFor(scenario, "orders-defaults").message()).doesNotContain("quota.orders.example.com");
+    assertThat(scenario.findingOn("orders-defaults").message()).doesNotContain("quota.orders.example.com");
   }
 
   @Test

@@ -26,10 +26,6 @@ class DeploymentRolloutStuckTest {
     return Scenario.of(new DeploymentRolloutStuck(), NOW).load(DeploymentRolloutStuckTest.class, FIXTURE);
   }
 
-  private static Finding on(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static Deployment deployment(Scenario scenario, String name) {
     return scenario.store().get(Deployment.class, "shop", name).orElseThrow();
   }
@@ -38,7 +34,7 @@ class DeploymentRolloutStuckTest {
   void aRolloutPastItsProgressDeadlineIsReportedWithItsReplicasAndNewReplicaSet() {
     Scenario scenario = loaded();
 
-    Finding web = on(scenario, "web");
+    Finding web = scenario.findingOn("web");
 
     assertThat(web.rule()).isEqualTo("deployment-rollout-stuck");
     assertThat(web.severity()).isEqualTo(Severity.WARNING);
@@ -62,7 +58,7 @@ class DeploymentRolloutStuckTest {
 
   @Test
   void aNewReplicaSetThatCannotCreatePodsQuotesTheReplicaFailure() {
-    Finding importer = on(loaded(), "importer");
+    Finding importer = loaded().findingOn("importer");
 
     assertThat(importer.message()).contains("exceeded the progress deadline at 2026-11-20T09:30:16Z",
         "2 desired, 0 updated, 2 ready, 2 available", "newest ReplicaSet importer-6b8f9c7d5");
@@ -72,7 +68,7 @@ class DeploymentRolloutStuckTest {
 
   @Test
   void replicasUnavailableLongerThanTheThresholdAfterACompletedRollout() {
-    Finding cart = on(loaded(), "cart");
+    Finding cart = loaded().findingOn("cart");
 
     assertThat(cart.message()).isEqualTo("Deployment shop/cart is stuck: it has had 2 unavailable replica(s) since "
         + "2026-11-20T09:00:04Z, longer than 10m; 2 desired, 2 updated, 0 ready, 0 available; newest ReplicaSet "
@@ -101,7 +97,7 @@ class DeploymentRolloutStuckTest {
     assertThat(scenario.appeared()).extracting(f -> f.object().name()).doesNotContain("search");
 
     scenario.advance(Duration.ofMinutes(1));
-    assertThat(on(scenario, "search").message()).contains("it has had 1 unavailable replica(s) since "
+    assertThat(scenario.findingOn("search").message()).contains("it has had 1 unavailable replica(s) since "
         + "2026-11-20T10:01:00Z, longer than 10m", "newest ReplicaSet search-5c6d7f8b9");
   }
 
@@ -114,7 +110,7 @@ class DeploymentRolloutStuckTest {
     assertThat(scenario.engine().nextRecheck()).contains(Instant.parse("2026-11-20T10:15:00Z"));
 
     scenario.advance(Duration.ofMinutes(1));
-    assertThat(on(scenario, "recommender").message()).contains("since 2026-11-20T09:45:00Z, longer than 30m");
+    assertThat(scenario.findingOn("recommender").message()).contains("since 2026-11-20T09:45:00Z, longer than 30m");
   }
 
   @Test

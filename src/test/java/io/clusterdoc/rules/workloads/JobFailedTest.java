@@ -26,10 +26,6 @@ class JobFailedTest {
     return Scenario.of(new JobFailed(), NOW).load(JobFailedTest.class, "job-failed.yaml");
   }
 
-  private static Finding on(Scenario scenario, String name) {
-    return scenario.findings().stream().filter(f -> f.object().name().equals(name)).findFirst().orElseThrow();
-  }
-
   private static Job job(Scenario scenario, String name) {
     return scenario.store().get(Job.class, "analytics", name).orElseThrow();
   }
@@ -38,7 +34,7 @@ class JobFailedTest {
   void theNewestFinishedRunOfACronJobThatFailedIsReportedWithItsCounts() {
     Scenario scenario = loaded();
 
-    Finding nightly = on(scenario, NIGHTLY);
+    Finding nightly = scenario.findingOn(NIGHTLY);
 
     assertThat(nightly.rule()).isEqualTo("job-failed");
     assertThat(nightly.severity()).isEqualTo(Severity.WARNING);
@@ -61,7 +57,7 @@ class JobFailedTest {
 
   @Test
   void aStandaloneJobPastItsDeadlineIsToBeRecreatedAndWarnsOfItsTtl() {
-    Finding backfill = on(loaded(), BACKFILL);
+    Finding backfill = loaded().findingOn(BACKFILL);
 
     assertThat(backfill.message()).isEqualTo("Job analytics/backfill-2026-11 failed at 2026-11-19T22:00:00Z: "
         + "DeadlineExceeded (Job was active longer than specified deadline); 1 failed pod(s), 0 succeeded, "
@@ -76,7 +72,7 @@ class JobFailedTest {
 
   @Test
   void restartPolicyOnFailureIsExplainedAndARunningNewerRunDoesNotHideTheFailure() {
-    Finding compact = on(loaded(), COMPACT);
+    Finding compact = loaded().findingOn(COMPACT);
 
     assertThat(compact.cause()).contains("restartPolicy OnFailure", "deletes the pods when the Job fails");
     assertThat(compact.remediation()).contains("use restartPolicy Never");
@@ -139,12 +135,12 @@ class JobFailedTest {
 
     Scenario scenario = Scenario.of(new JobFailed(), NOW).apply(policy).apply(novel);
 
-    assertThat(on(scenario, "import-users").message())
+    assertThat(scenario.findingOn("import-users").message())
         .contains("failed at 2026-11-20T09:10:00Z: PodFailurePolicy (Container importer");
-    assertThat(on(scenario, "import-users").cause()).contains("spec.podFailurePolicy");
-    assertThat(on(scenario, "import-groups").message()).contains(": SomethingNew; 0 failed pod(s)",
+    assertThat(scenario.findingOn("import-users").cause()).contains("spec.podFailurePolicy");
+    assertThat(scenario.findingOn("import-groups").message()).contains(": SomethingNew; 0 failed pod(s)",
         "backoffLimit 6");
-    assertThat(on(scenario, "import-groups").cause()).contains("with reason SomethingNew");
+    assertThat(scenario.findingOn("import-groups").cause()).contains("with reason SomethingNew");
   }
 
   @Test
