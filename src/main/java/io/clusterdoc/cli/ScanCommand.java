@@ -4,6 +4,7 @@ import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.InvalidSettingException;
+import io.clusterdoc.engine.LogReader;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.TrackedFinding;
 import io.clusterdoc.input.LiveCluster;
@@ -152,8 +153,9 @@ final class ScanCommand implements Callable<Integer> {
 
   /** The previous logs the rules ask for; without permission, one warning and the rules see none. */
   private static void readLogs(PodLogs logs, ObjectStore store, PrintWriter err) {
+    List<LogReader> readers = PodLogs.readers(RuleCatalog.all());
     for (Pod pod : List.copyOf(store.all(Pod.class))) {
-      for (String container : PodLogs.wanted(pod, RuleCatalog.all())) {
+      for (String container : PodLogs.wanted(pod, readers)) {
         PodLogs.Fetched fetched = logs.previous(pod, container);
         if (fetched.forbidden()) {
           err.println("warning: " + PodLogs.FORBIDDEN);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,11 +29,15 @@ public final class PodLogs {
     this.client = client;
   }
 
-  /** The containers of this pod whose log some rule needs now. */
-  public static Set<String> wanted(Pod pod, Collection<Rule> rules) {
+  /** The rules that read logs; picked once, since the question is asked on every pod change. */
+  public static List<LogReader> readers(Collection<Rule> rules) {
+    return rules.stream().filter(LogReader.class::isInstance).map(LogReader.class::cast).toList();
+  }
+
+  /** The containers of this pod whose log one of these readers needs now. */
+  public static Set<String> wanted(Pod pod, Collection<LogReader> readers) {
     Set<String> containers = new LinkedHashSet<>();
-    rules.stream().filter(LogReader.class::isInstance).map(LogReader.class::cast)
-        .forEach(reader -> containers.addAll(reader.containersToRead(pod)));
+    readers.forEach(reader -> containers.addAll(reader.containersToRead(pod)));
     return containers;
   }
 

@@ -1,5 +1,6 @@
 package io.clusterdoc.operator;
 
+import io.clusterdoc.engine.LogReader;
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.input.PodLogs;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -23,7 +24,7 @@ final class LogFetcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogFetcher.class);
 
   private final PodLogs logs;
-  private final Collection<Rule> rules;
+  private final List<LogReader> readers;
   private final ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
     Thread thread = new Thread(r, "clusterdoc-logs");
     thread.setDaemon(true);
@@ -35,7 +36,7 @@ final class LogFetcher implements AutoCloseable {
 
   LogFetcher(PodLogs logs, Collection<Rule> rules) {
     this.logs = logs;
-    this.rules = rules;
+    this.readers = PodLogs.readers(rules);
   }
 
   /** Fetches what the rules need of this pod and not yet fetched; {@code deliver} is called on the fetch thread. */
@@ -43,7 +44,7 @@ final class LogFetcher implements AutoCloseable {
     if (forbidden) {
       return;
     }
-    for (String container : PodLogs.wanted(pod, rules)) {
+    for (String container : PodLogs.wanted(pod, readers)) {
       Integer restarts = restartCount(pod, container);
       String key = pod.getMetadata().getUid() + "/" + container;
       if (!Objects.equals(fetched.put(key, restarts), restarts)) {
