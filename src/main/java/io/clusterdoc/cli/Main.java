@@ -1,5 +1,6 @@
 package io.clusterdoc.cli;
 
+import io.clusterdoc.BuildInfo;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
@@ -56,8 +57,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"clusterdoc " + (version == null ? "development build" : version)};
+      return new String[] {"clusterdoc " + BuildInfo.version()};
     }
   }
 }

@@ -81,6 +81,13 @@ public final class ObjectStore implements ClusterView {
     return byKind.values().stream().mapToInt(Map::size).sum();
   }
 
+  /** How many objects of each kind are stored. */
+  public Map<Kind, Integer> sizes() {
+    Map<Kind, Integer> sizes = new EnumMap<>(Kind.class);
+    byKind.forEach((kind, objects) -> sizes.put(kind, objects.size()));
+    return Collections.unmodifiableMap(sizes);
+  }
+
   @Override
   public <T extends HasMetadata> Collection<T> all(Class<T> type) {
     Optional<Kind> kind = Kind.of(type);

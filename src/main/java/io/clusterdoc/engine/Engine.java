@@ -38,6 +38,24 @@ public final class Engine {
 
     void resolved(TrackedFinding finding);
 
+    /** This listener, then the other. */
+    default Listener andThen(Listener other) {
+      Listener first = this;
+      return new Listener() {
+        @Override
+        public void appeared(TrackedFinding finding) {
+          first.appeared(finding);
+          other.appeared(finding);
+        }
+
+        @Override
+        public void resolved(TrackedFinding finding) {
+          first.resolved(finding);
+          other.resolved(finding);
+        }
+      };
+    }
+
     Listener NONE = new Listener() {
       @Override
       public void appeared(TrackedFinding finding) {
@@ -56,6 +74,7 @@ public final class Engine {
   private final EngineConfig config;
   private final Clock clock;
   private final Listener listener;
+  private final RuleTimer timer;
   private final List<Rule> rules;
   private final Map<Kind, List<Rule>> rulesByKind = new EnumMap<>(Kind.class);
   private final Map<Rule, Map<String, List<Finding>>> findingsBySubject = new HashMap<>();
@@ -66,10 +85,16 @@ public final class Engine {
   private long version;
 
   public Engine(ClusterView view, Collection<Rule> rules, EngineConfig config, Clock clock, Listener listener) {
+    this(view, rules, config, clock, listener, RuleTimer.NONE);
+  }
+
+  public Engine(ClusterView view, Collection<Rule> rules, EngineConfig config, Clock clock, Listener listener,
+      RuleTimer timer) {
     this.view = view;
     this.config = config;
     this.clock = clock;
     this.listener = listener;
+    this.timer = timer;
     this.rules = rules.stream().filter(config::enabled).toList();
     for (Rule rule : this.rules) {
       findingsBySubject.put(rule, new HashMap<>());
@@ -160,8 +185,11 @@ public final class Engine {
   private void evaluate(Rule rule, String subject, Instant now, boolean confirm) {
     RuleContext context = new RuleContext(now, config.threshold(rule));
     List<Finding> previous = findingsBySubject.get(rule).getOrDefault(subject, List.of());
-    List<Finding> found = safely(rule, subject, () -> rule.check(subject, view, context), previous).stream()
-        .filter(f -> config.namespaces().allows(namespaceOf(f.object())))
+    long started = System.nanoTime();
+    List<Finding> checked = safely(rule, subject, () -> rule.check(subject, view, context), previous);
+    timer.evaluated(rule.id(), System.nanoTime() - started);
+    List<Finding> found = checked.stream()
+        .filter(f -> config.namespaces().allows(f.object().owningNamespace()))
         .filter(f -> !Silencing.silenced(f, view))
         .map(config::withConfiguredSeverity)
         .toList();
@@ -206,11 +234,6 @@ public final class Engine {
         }
       }
     }
-  }
-
-  /** A Namespace is filtered by its own name; other cluster-scoped objects always pass. */
-  private static String namespaceOf(ObjectRef object) {
-    return "Namespace".equals(object.kind()) ? object.name() : object.namespace();
   }
 
   /** One broken object must not stop the other rules: log the first failure per rule and subject, keep going. */

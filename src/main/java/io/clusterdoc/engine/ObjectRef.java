@@ -17,6 +17,11 @@ public record ObjectRef(String apiVersion, String kind, String namespace, String
   }
 
   /** Identity across renames of nothing: the uid when known, else kind, namespace and name (offline files may lack uids). */
+  /** The namespace the object belongs to for filtering and counting: a Namespace belongs to itself. */
+  public String owningNamespace() {
+    return "Namespace".equals(kind) ? name : namespace;
+  }
+
   public String identity() {
     return uid != null && !uid.isEmpty() ? uid : kind + "/" + (namespace == null ? "" : namespace + "/") + name;
   }

@@ -4,6 +4,7 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.InvalidSettingException;
+import io.clusterdoc.engine.TrackedFinding;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -31,13 +32,16 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
   private final SpecReader specReader;
   private final EvaluationLoop loop;
   private final StatusWriter statusWriter;
+  private final DetectionTracker detections;
   private final int ruleCount;
   private volatile IndexerResourceCache<ClusterDiagnosis> primaryCache;
 
-  ClusterDiagnosisReconciler(SpecReader specReader, EvaluationLoop loop, StatusWriter statusWriter, int ruleCount) {
+  ClusterDiagnosisReconciler(SpecReader specReader, EvaluationLoop loop, StatusWriter statusWriter,
+      DetectionTracker detections, int ruleCount) {
     this.specReader = specReader;
     this.loop = loop;
     this.statusWriter = statusWriter;
+    this.detections = detections;
     this.ruleCount = ruleCount;
   }
 
@@ -55,20 +59,23 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
   @Override
   public UpdateControl<ClusterDiagnosis> reconcile(ClusterDiagnosis diagnosis, Context<ClusterDiagnosis> context) {
     long generation = Optional.ofNullable(diagnosis.getMetadata().getGeneration()).orElse(0L);
+    String name = diagnosis.getMetadata().getName();
     ClusterDiagnosisStatus desired;
+    List<TrackedFinding> shown = List.of();
     try {
       EngineConfig config = specReader.read(diagnosis.getSpec());
-      EvaluationLoop.Snapshot snapshot = loop.configure(diagnosis.getMetadata().getName(), config,
-          StatusMapper.known(diagnosis.getStatus())).join();
-      desired = StatusMapper.findings(snapshot.findings(), diagnosis.getSpec(), generation, diagnosis.getStatus(),
+      shown = loop.configure(name, config, StatusMapper.known(diagnosis.getStatus())).join().findings();
+      desired = StatusMapper.findings(shown, diagnosis.getSpec(), generation, diagnosis.getStatus(),
           ruleCount - config.disabledRules().size());
     } catch (InvalidSettingException e) {
       desired = StatusMapper.invalid(e.getMessage(), generation, diagnosis.getStatus());
     }
     Optional<Duration> retryIn = statusWriter.write(diagnosis, desired);
-    UpdateControl<ClusterDiagnosis> control = UpdateControl.noUpdate();
-    retryIn.ifPresent(wait -> control.rescheduleAfter(wait.toMillis()));
-    return control;
+    if (retryIn.isPresent()) {
+      return UpdateControl.<ClusterDiagnosis>noUpdate().rescheduleAfter(retryIn.get().toMillis());
+    }
+    detections.reported(name, shown);
+    return UpdateControl.noUpdate();
   }
 
   /** The names of the diagnoses that exist, once the controller has its cache. */

@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -23,6 +25,8 @@ final class ClusterWatcher implements AutoCloseable {
   private final EvaluationLoop loop;
   private final boolean tlsSecrets;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
+  /** The informers whose first list succeeded: kinds that cannot be listed are left out, not waited for. */
+  private final Map<Kind, SharedIndexInformer<? extends HasMetadata>> listed = new ConcurrentHashMap<>();
 
   ClusterWatcher(KubernetesClient client, EvaluationLoop loop, boolean tlsSecrets) {
     this.client = client;
@@ -41,6 +45,7 @@ final class ClusterWatcher implements AutoCloseable {
       cacheOnlyInput(informer);
       informers.add(informer);
       started.add(informer.start().toCompletableFuture()
+          .thenRun(() -> listed.put(kind, informer))
           .exceptionally(e -> {
             LOG.warn("cannot watch {} objects, rules that read them see none: {}", kind.kindName(), e.getMessage());
             return null;
@@ -57,6 +62,15 @@ final class ClusterWatcher implements AutoCloseable {
       LOG.warn("informer start failed: {}", e.getMessage());
     }
     loop.markSynced();
+  }
+
+  /** Kinds whose watch is down (the informer is re-listing or reconnecting); empty when all watch. */
+  List<String> problems() {
+    return listed.entrySet().stream()
+        .filter(entry -> !entry.getValue().isWatching())
+        .map(entry -> "not watching " + entry.getKey().kindName() + " objects")
+        .sorted()
+        .toList();
   }
 
   private <T extends HasMetadata> void cacheOnlyInput(SharedIndexInformer<T> informer) {

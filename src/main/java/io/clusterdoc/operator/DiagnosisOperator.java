@@ -2,22 +2,35 @@ package io.clusterdoc.operator;
 
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.input.PodLogs;
+import io.clusterdoc.metrics.ClusterdocMetrics;
+import io.clusterdoc.metrics.MetricsServer;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Wires the informers, the evaluation loop, Events and the ClusterDiagnosis controller together. */
+/** Wires the informers, the evaluation loop, Events, metrics and the ClusterDiagnosis controller together. */
 public final class DiagnosisOperator implements AutoCloseable {
+  /** Longer than any full pass should take, even on the largest cluster: past it the loop counts as stuck. */
+  static final Duration STUCK_AFTER = Duration.ofSeconds(60);
+
   private final OperatorSettings settings;
+  private final ClusterdocMetrics metrics;
   private final FindingEvents events;
   private final EvaluationLoop loop;
   private final ClusterWatcher watcher;
   private final Operator operator;
+  private MetricsServer server;
 
   public DiagnosisOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, RuleCatalog.all(), Clock.systemUTC());
@@ -25,33 +38,85 @@ public final class DiagnosisOperator implements AutoCloseable {
 
   DiagnosisOperator(KubernetesClient client, OperatorSettings settings, List<Rule> rules, Clock clock) {
     this.settings = settings;
+    this.metrics = new ClusterdocMetrics(rules.stream().map(Rule::id).toList(), settings.namespaceLabel());
     this.events = new FindingEvents(client, clock, instanceName());
+    DetectionTracker detections = new DetectionTracker(metrics, System::nanoTime);
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
-    this.loop = new EvaluationLoop(rules, clock, name -> events, name -> reconciler.get().findingsChanged(name),
-        () -> reconciler.get().existingDiagnoses(), new LogFetcher(new PodLogs(client), rules));
+    this.loop = new EvaluationLoop(rules, clock,
+        name -> events.andThen(detections.listener(name, this::changeReceivedAt)),
+        name -> reconciler.get().findingsChanged(name), () -> reconciler.get().existingDiagnoses(),
+        new LogFetcher(new PodLogs(client), rules), metrics);
     this.watcher = new ClusterWatcher(client, loop, settings.tlsSecrets());
     reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules), loop,
-        new StatusWriter(client, clock, settings.statusInterval()), rules.size()));
+        new StatusWriter(client, clock, settings.statusInterval(), metrics), detections, rules.size()));
     // Server-side apply is off: status goes through update with resourceVersion, the path tests exercise.
     this.operator = new Operator(o -> o.withKubernetesClient(client)
         .withUseSSAToPatchPrimaryResource(false)
-        .withCloseClientOnStop(false));
+        .withCloseClientOnStop(false)
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry())));
     operator.register(reconciler.get());
+    metrics.bindFindings(loop::currentFindings);
+    metrics.bindCacheSizes(loop::cacheSizes);
+    metrics.bindReadiness(() -> readinessProblems().isEmpty());
   }
 
-  /** Lists and watches the cluster, then starts reconciling ClusterDiagnosis objects. */
+  private long changeReceivedAt() {
+    return loop.changeReceivedAt();
+  }
+
+  /**
+   * Serves metrics and probes, lists and watches the cluster, then starts reconciling ClusterDiagnosis objects.
+   * The probes answer from the start: not ready until the caches are synced.
+   */
   public void start() {
+    try {
+      server = MetricsServer.start(settings.metricsPort(), metrics, this::livenessProblems, this::readinessProblems);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on port " + settings.metricsPort(), e);
+    }
     loop.start(settings);
     watcher.start(settings.cacheSyncTimeout());
     operator.start();
+    // Without leader election this replica is the only one, and it writes.
+    metrics.leader(true);
+  }
+
+  /** The port /metrics, /healthz and /readyz are served on, once started. */
+  public int metricsPort() {
+    return server.port();
+  }
+
+  private List<String> livenessProblems() {
+    return loop.stuckLongerThan(STUCK_AFTER);
+  }
+
+  private List<String> readinessProblems() {
+    List<String> problems = new ArrayList<>();
+    if (!loop.synced()) {
+      problems.add("caches not synced yet");
+    }
+    problems.addAll(watcher.problems());
+    RuntimeInfo runtime = operator.getRuntimeInfo();
+    if (!runtime.isStarted()) {
+      problems.add("ClusterDiagnosis controller not started");
+    } else if (!runtime.allEventSourcesAreHealthy()) {
+      runtime.unhealthyEventSources().forEach((controller, sources) ->
+          sources.keySet().forEach(source -> problems.add("event source " + source + " of " + controller + " unhealthy")));
+    }
+    return problems;
   }
 
   @Override
   public void close() {
+    metrics.leader(false);
     operator.stop();
     watcher.close();
     loop.close();
     events.close();
+    if (server != null) {
+      server.close();
+    }
+    metrics.close();
   }
 
   private static String instanceName() {

@@ -1,17 +1,20 @@
 package io.clusterdoc.operator;
 
 import io.clusterdoc.cluster.Keys;
+import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.RuleTimer;
 import io.clusterdoc.engine.TrackedFinding;
 import io.clusterdoc.rules.RootCauses;
 import io.clusterdoc.input.PodLogs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -69,22 +72,30 @@ final class EvaluationLoop implements AutoCloseable {
   private final Consumer<String> findingsChanged;
   private final Supplier<Optional<Set<String>>> existingDiagnoses;
   private final LogFetcher logs;
-  private boolean synced;
+  private final RuleTimer timer;
+  private volatile boolean synced;
+  /** When the change now being evaluated was received ({@link System#nanoTime()}); read on this thread only. */
+  private long changeReceivedAt = System.nanoTime();
+  private volatile long lastTick = System.nanoTime();
+  private volatile Map<Kind, Integer> cacheSizes = Map.of();
 
   /**
    * @param listeners the appear/resolve listener for the diagnosis of the given name
    * @param findingsChanged told the name of a diagnosis whose findings changed
    * @param existingDiagnoses the names of the diagnoses that exist, when known
    * @param logs fetches the container logs rules ask for
+   * @param timer told how long each rule evaluation takes
    */
   EvaluationLoop(Collection<Rule> rules, Clock clock, Function<String, Engine.Listener> listeners,
-      Consumer<String> findingsChanged, Supplier<Optional<Set<String>>> existingDiagnoses, LogFetcher logs) {
+      Consumer<String> findingsChanged, Supplier<Optional<Set<String>>> existingDiagnoses, LogFetcher logs,
+      RuleTimer timer) {
     this.rules = rules;
     this.clock = clock;
     this.listeners = listeners;
     this.findingsChanged = findingsChanged;
     this.existingDiagnoses = existingDiagnoses;
     this.logs = logs;
+    this.timer = timer;
   }
 
   void start(OperatorSettings settings) {
@@ -96,7 +107,7 @@ final class EvaluationLoop implements AutoCloseable {
 
   /** An object was added, changed or deleted; pass null for what does not exist. */
   void changed(HasMetadata before, HasMetadata after) {
-    executor.execute(guarded(() -> {
+    submit(() -> {
       HasMetadata previous = after != null ? store.put(after).orElse(null) : store.remove(before).orElse(null);
       if (synced && (previous != null || after != null)) {
         diagnoses.values().forEach(d -> d.engine.onChange(previous, after));
@@ -107,12 +118,12 @@ final class EvaluationLoop implements AutoCloseable {
       } else if (before instanceof Pod pod && after == null) {
         logs.forget(pod);
       }
-    }));
+    });
   }
 
   /** A log arrived (on the fetch thread): store it and look at the pod again with it. */
   private void logFetched(Pod pod, PodLogs.Fetched fetched) {
-    executor.execute(guarded(() -> {
+    submit(() -> {
       if (fetched.forbidden()) {
         logs.forbidden();
         store.setLogsUnavailable(PodLogs.FORBIDDEN);
@@ -123,7 +134,7 @@ final class EvaluationLoop implements AutoCloseable {
         diagnoses.values().forEach(d -> d.engine.onChange(current.get(), current.get()));
         publish();
       }
-    }));
+    });
   }
 
   /** Every kind has been listed once: from now on changes are evaluated incrementally. */
@@ -144,10 +155,10 @@ final class EvaluationLoop implements AutoCloseable {
    */
   CompletableFuture<Snapshot> configure(String name, EngineConfig config, List<TrackedFinding> known) {
     CompletableFuture<Snapshot> done = new CompletableFuture<>();
-    executor.execute(guarded(() -> {
+    submit(() -> {
       Diagnosis existing = diagnoses.get(name);
       if (existing == null || !existing.config.equals(config)) {
-        Engine engine = new Engine(store, rules, config, clock, listeners.apply(name));
+        Engine engine = new Engine(store, rules, config, clock, listeners.apply(name), timer);
         engine.restore(existing != null ? existing.engine.findings() : known);
         diagnoses.put(name, new Diagnosis(config, engine));
         if (synced) {
@@ -163,7 +174,7 @@ final class EvaluationLoop implements AutoCloseable {
       } else {
         afterSync.add(complete);
       }
-    }));
+    });
     return done;
   }
 
@@ -171,7 +182,40 @@ final class EvaluationLoop implements AutoCloseable {
     return Optional.ofNullable(snapshots.get(name));
   }
 
+  /** The current findings of every diagnosis, as last published. */
+  Map<String, List<Finding>> currentFindings() {
+    Map<String, List<Finding>> current = new HashMap<>();
+    snapshots.forEach((name, snapshot) -> current.put(name,
+        snapshot.findings().stream().map(TrackedFinding::finding).toList()));
+    return current;
+  }
+
+  /** When the change now being evaluated was received; only meaningful on the evaluation thread. */
+  long changeReceivedAt() {
+    return changeReceivedAt;
+  }
+
+  /** Objects cached per kind, as of the last tick. */
+  Map<Kind, Integer> cacheSizes() {
+    return cacheSizes;
+  }
+
+  boolean synced() {
+    return synced;
+  }
+
+  /** Empty while the loop keeps ticking; otherwise how long it has been stuck. */
+  List<String> stuckLongerThan(Duration limit) {
+    Duration since = Duration.ofNanos(System.nanoTime() - lastTick);
+    return since.compareTo(limit) > 0
+        ? List.of("evaluation loop has not run for " + since.toSeconds() + "s (limit " + limit.toSeconds() + "s)")
+        : List.of();
+  }
+
   private void runDueRechecks() {
+    lastTick = System.nanoTime();
+    changeReceivedAt = lastTick;
+    cacheSizes = store.sizes();
     forgetDeleted();
     if (synced) {
       diagnoses.values().forEach(d -> d.engine.runDueRechecks());
@@ -188,6 +232,7 @@ final class EvaluationLoop implements AutoCloseable {
   }
 
   private void fullPass() {
+    changeReceivedAt = System.nanoTime();
     if (synced) {
       diagnoses.values().forEach(d -> d.engine.fullPass());
       publish();
@@ -207,6 +252,15 @@ final class EvaluationLoop implements AutoCloseable {
   private List<TrackedFinding> linked(List<TrackedFinding> findings) {
     List<Finding> linked = RootCauses.link(findings.stream().map(TrackedFinding::finding).toList(), store);
     return IntStream.range(0, findings.size()).mapToObj(i -> findings.get(i).withFinding(linked.get(i))).toList();
+  }
+
+  /** Queues work caused by something received now: findings it creates are timed from this moment. */
+  private void submit(Runnable task) {
+    long received = System.nanoTime();
+    executor.execute(guarded(() -> {
+      changeReceivedAt = received;
+      task.run();
+    }));
   }
 
   /** A failure in one task must not kill the thread every later change depends on. */

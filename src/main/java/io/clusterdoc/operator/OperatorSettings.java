@@ -10,24 +10,36 @@ import java.time.Duration;
  * @param recheckInterval how often time-based rechecks (thresholds) are looked at
  * @param cacheSyncTimeout how long to wait for the first list of each kind before diagnosing without it
  * @param tlsSecrets whether to watch TLS Secrets for certificate-expiring (needs permission to read Secrets)
+ * @param metricsPort where /metrics, /healthz and /readyz are served; 0 picks a free port
+ * @param namespaceLabel whether the findings gauge also counts per namespace (more series)
  */
 public record OperatorSettings(Duration fullPassInterval, Duration statusInterval, Duration recheckInterval,
-    Duration cacheSyncTimeout, boolean tlsSecrets) {
+    Duration cacheSyncTimeout, boolean tlsSecrets, int metricsPort, boolean namespaceLabel) {
+
+  public static final int DEFAULT_METRICS_PORT = 8080;
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofMinutes(2), false);
+        Duration.ofMinutes(2), false, DEFAULT_METRICS_PORT, false);
   }
 
   public OperatorSettings withFullPassInterval(Duration interval) {
-    return new OperatorSettings(interval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets);
+    return new OperatorSettings(interval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets, metricsPort,
+        namespaceLabel);
   }
 
   public OperatorSettings withStatusInterval(Duration interval) {
-    return new OperatorSettings(fullPassInterval, interval, recheckInterval, cacheSyncTimeout, tlsSecrets);
+    return new OperatorSettings(fullPassInterval, interval, recheckInterval, cacheSyncTimeout, tlsSecrets, metricsPort,
+        namespaceLabel);
   }
 
   public OperatorSettings withTlsSecrets(boolean read) {
-    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, read);
+    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, read, metricsPort,
+        namespaceLabel);
+  }
+
+  public OperatorSettings withMetrics(int port, boolean countPerNamespace) {
+    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets, port,
+        countPerNamespace);
   }
 }

@@ -5,6 +5,8 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.clusterdoc.metrics.ClusterdocMetrics;
+import io.clusterdoc.metrics.ClusterdocMetrics.StatusWrite;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -35,13 +37,15 @@ final class StatusWriter {
   private final KubernetesClient client;
   private final Clock clock;
   private final Duration interval;
+  private final ClusterdocMetrics metrics;
   /** By uid: a diagnosis deleted and created again under the same name starts afresh. */
   private final Map<String, Written> lastWritten = new ConcurrentHashMap<>();
 
-  StatusWriter(KubernetesClient client, Clock clock, Duration interval) {
+  StatusWriter(KubernetesClient client, Clock clock, Duration interval, ClusterdocMetrics metrics) {
     this.client = client;
     this.clock = clock;
     this.interval = interval;
+    this.metrics = metrics;
   }
 
   /**
@@ -86,7 +90,18 @@ final class StatusWriter {
     }
   }
 
+  /** One write, counted by how it ended. */
   private void patch(String name, String resourceVersion, ClusterDiagnosisStatus status) {
+    try {
+      send(name, resourceVersion, status);
+      metrics.statusWrite(StatusWrite.SUCCESS);
+    } catch (KubernetesClientException e) {
+      metrics.statusWrite(e.getCode() == HttpURLConnection.HTTP_CONFLICT ? StatusWrite.CONFLICT : StatusWrite.FAILURE);
+      throw e;
+    }
+  }
+
+  private void send(String name, String resourceVersion, ClusterDiagnosisStatus status) {
     ArrayNode patch = JsonNodeFactory.instance.arrayNode();
     patch.addObject().put("op", "replace").put("path", "/metadata/resourceVersion").put("value", resourceVersion);
     patch.addObject().put("op", "add").put("path", "/status")

@@ -1,12 +1,12 @@
 package io.clusterdoc.operator;
 
+import static io.clusterdoc.operator.TestCluster.withRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
-import io.clusterdoc.api.v1alpha1.RuleSettings;
 import io.clusterdoc.api.v1alpha1.StatusFinding;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -15,8 +15,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -26,15 +24,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,27 +40,25 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorIntegrationTest {
-  private static final Duration TIMEOUT = Duration.ofSeconds(20);
-  private static final String HOLD = "example.com/hold";
+  private static final Duration TIMEOUT = TestCluster.TIMEOUT;
   private static final String LOOP_LOG_PATH = "/api/v1/namespaces/kube-system/pods/coredns-7db6d8ff4d-lp2xq/log"
       + "?pretty=false&container=coredns&previous=true&tailLines=200";
 
   KubernetesClient client;
   KubernetesMockServer server;
   private DiagnosisOperator operator;
+  private TestCluster cluster;
 
   @BeforeEach
-  void startOperator() throws IOException {
-    try (InputStream crd = new FileInputStream("crds/clusterdiagnoses.clusterdoc.io-v1.yml")) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
+  void startOperator() {
+    cluster = new TestCluster(client).withCrd();
     operator = new DiagnosisOperator(client, settings(), RuleCatalog.all(), Clock.systemUTC());
   }
 
   /** Short windows so the tests do not wait; the full pass stays out of the way to prove incremental updates. */
   private static OperatorSettings settings() {
     return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
-        Duration.ofSeconds(10), false);
+        Duration.ofSeconds(10), false, 0, false);
   }
 
   @AfterEach
@@ -76,15 +68,15 @@ class OperatorIntegrationTest {
 
   @Test
   void publishesFindingsAndEventsThenClearsThemWhenTheObjectIsFixed() {
-    Node pressured = create(fixture("node-under-disk-pressure.yaml", Node.class));
+    Node pressured = cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
-    StatusFinding finding = awaitFinding("cluster", "node-pressure", "worker-1");
+    StatusFinding finding = cluster.awaitFinding("cluster", "node-pressure", "worker-1");
     assertThat(finding.getSeverity()).isEqualTo("warning");
     assertThat(finding.getObject().getUid()).isEqualTo(pressured.getMetadata().getUid());
     assertThat(finding.getFirstSeen()).isNotNull();
-    ClusterDiagnosisStatus status = status("cluster");
+    ClusterDiagnosisStatus status = cluster.status("cluster");
     assertThat(status.getSummary().getWarning()).isPositive();
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
     assertThat(status.getConditions()).anySatisfy(c -> {
@@ -99,63 +91,60 @@ class OperatorIntegrationTest {
 
     client.resource(relieved(pressured)).update();
 
-    await().atMost(TIMEOUT).until(() -> findings("cluster").stream().noneMatch(f -> f.getRule().equals("node-pressure")));
+    await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").stream().noneMatch(f -> f.getRule().equals("node-pressure")));
     await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressureResolved").size() == 1);
     assertThat(eventsAbout("worker-1", "NodePressure")).as("no Event per re-evaluation").hasSize(1);
   }
 
   @Test
   void aNamespaceBecomesStuckWithTimeAloneAndResolvesWhenItIsGone() {
-    create(new NamespaceBuilder().withNewMetadata().withName("doomed").withFinalizers(HOLD).endMetadata().build());
-    client.namespaces().withName("doomed").delete();
+    cluster.terminatingNamespace("doomed");
     operator.start();
-    createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("namespace-stuck-terminating", "2s"))));
+    cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("namespace-stuck-terminating", "2s"))));
 
-    StatusFinding finding = awaitFinding("cluster", "namespace-stuck-terminating", "doomed");
+    StatusFinding finding = cluster.awaitFinding("cluster", "namespace-stuck-terminating", "doomed");
     assertThat(finding.getSeverity()).isEqualTo("critical");
     assertThat(finding.getMessage()).contains("longer than 2s");
 
-    Namespace doomed = client.namespaces().withName("doomed").get();
-    doomed.getMetadata().setFinalizers(List.of());
-    client.resource(doomed).update();
+    cluster.releaseNamespace("doomed");
 
-    await().atMost(TIMEOUT).until(() -> findings("cluster").isEmpty());
+    await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").isEmpty());
     await().atMost(TIMEOUT).until(() -> eventsAbout("doomed", "NamespaceStuckTerminatingResolved").size() == 1);
   }
 
   @Test
   void fixingTheEndpointsResolvesTheServiceFinding() {
-    create(fixture("selectorless-service.yaml", Service.class));
-    Endpoints endpoints = create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.create(fixture("selectorless-service.yaml", Service.class));
+    Endpoints endpoints = cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
-    StatusFinding finding = awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
+    StatusFinding finding = cluster.awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
     assertThat(finding.getRelated()).extracting(o -> o.getKind()).contains("Endpoints");
 
     endpoints.getSubsets().get(0).getPorts().get(0).setName("http");
     endpoints.getMetadata().setResourceVersion(null);
     client.resource(endpoints).update();
 
-    await().atMost(TIMEOUT).until(() -> findings("cluster").isEmpty());
+    await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").isEmpty());
   }
 
   @Test
   void aRestartedOperatorKeepsFirstSeenAndRecordsNoEventTwice() {
-    create(fixture("node-under-disk-pressure.yaml", Node.class));
+    cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
-    StatusFinding before = awaitFinding("cluster", "node-pressure", "worker-1");
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    StatusFinding before = cluster.awaitFinding("cluster", "node-pressure", "worker-1");
     await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressure").size() == 1);
     operator.close();
 
-    create(fixture("selectorless-service.yaml", Service.class));
-    create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.create(fixture("selectorless-service.yaml", Service.class));
+    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator = new DiagnosisOperator(client, settings(), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
 
-    awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
-    StatusFinding after = awaitFinding("cluster", "node-pressure", "worker-1");
+    cluster.awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
+    StatusFinding after = cluster.awaitFinding("cluster", "node-pressure", "worker-1");
     assertThat(after.getFirstSeen()).isEqualTo(before.getFirstSeen());
     assertThat(eventsAbout("worker-1", "NodePressure")).hasSize(1);
     assertThat(eventsAbout("legacy-api", "EndpointsPortNameMismatch")).hasSize(1);
@@ -163,10 +152,10 @@ class OperatorIntegrationTest {
 
   @Test
   void aSettledDiagnosisIsNotWrittenAgain() {
-    create(fixture("node-under-disk-pressure.yaml", Node.class));
+    cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
-    awaitFinding("cluster", "node-pressure", "worker-1");
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.awaitFinding("cluster", "node-pressure", "worker-1");
     await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
     String settled = client.resources(ClusterDiagnosis.class).withName("cluster").get().getMetadata().getResourceVersion();
 
@@ -176,10 +165,10 @@ class OperatorIntegrationTest {
 
   @Test
   void aDeletedDiagnosisStopsRecordingEvents() {
-    Node pressured = create(fixture("node-under-disk-pressure.yaml", Node.class));
+    Node pressured = cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
-    awaitFinding("cluster", "node-pressure", "worker-1");
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.awaitFinding("cluster", "node-pressure", "worker-1");
 
     client.resources(ClusterDiagnosis.class).withName("cluster").delete();
     await().atMost(TIMEOUT).until(() -> client.resources(ClusterDiagnosis.class).withName("cluster").get() == null);
@@ -194,11 +183,11 @@ class OperatorIntegrationTest {
   void readsTheLogOfACrashLoopingCorednsToFindTheLoop() {
     server.expect().get().withPath(LOOP_LOG_PATH)
         .andReturn(200, "[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone \".\"\n").always();
-    create(fixture("coredns-crash-looping.yaml", Pod.class));
+    cluster.create(fixture("coredns-crash-looping.yaml", Pod.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
-    StatusFinding finding = awaitFinding("cluster", "coredns-loop-detected", "coredns-7db6d8ff4d-lp2xq");
+    StatusFinding finding = cluster.awaitFinding("cluster", "coredns-loop-detected", "coredns-7db6d8ff4d-lp2xq");
     assertThat(finding.getMessage()).contains("Loop (127.0.0.1:55953 -> :53)");
   }
 
@@ -206,24 +195,24 @@ class OperatorIntegrationTest {
   void withoutPermissionToReadLogsTheOtherRulesGoOn() {
     server.expect().get().withPath(LOOP_LOG_PATH).andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
         + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}").always();
-    create(fixture("coredns-crash-looping.yaml", Pod.class));
+    cluster.create(fixture("coredns-crash-looping.yaml", Pod.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
-    awaitFinding("cluster", "pod-crash-looping", "coredns-7db6d8ff4d-lp2xq");
+    cluster.awaitFinding("cluster", "pod-crash-looping", "coredns-7db6d8ff4d-lp2xq");
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-        .until(() -> findings("cluster").stream().noneMatch(f -> f.getRule().equals("coredns-loop-detected")));
+        .until(() -> cluster.findings("cluster").stream().noneMatch(f -> f.getRule().equals("coredns-loop-detected")));
   }
 
   @Test
   void aWarningEventAboutAPendingPodRaisesTheFindingItExplains() {
-    Pod pending = create(fixture("sandbox-pending-pod.yaml", Pod.class));
+    Pod pending = cluster.create(fixture("sandbox-pending-pod.yaml", Pod.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
-    await().atMost(TIMEOUT).until(() -> status("cluster") != null);
-    assertThat(findings("cluster")).noneMatch(f -> f.getRule().equals("pod-sandbox-failed"));
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    await().atMost(TIMEOUT).until(() -> cluster.status("cluster") != null);
+    assertThat(cluster.findings("cluster")).noneMatch(f -> f.getRule().equals("pod-sandbox-failed"));
 
-    create(new EventBuilder().withNewMetadata().withNamespace("media").withName("web-7c9f8d6b5-2lq8v.07d90a2839b4a07f")
+    cluster.create(new EventBuilder().withNewMetadata().withNamespace("media").withName("web-7c9f8d6b5-2lq8v.07d90a2839b4a07f")
         .endMetadata()
         .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace("media")
         .withName(pending.getMetadata().getName()).withUid(pending.getMetadata().getUid()).endInvolvedObject()
@@ -235,67 +224,63 @@ class OperatorIntegrationTest {
         .withNewSource().withComponent("kubelet").withHost("worker-2").endSource()
         .build());
 
-    StatusFinding finding = awaitFinding("cluster", "pod-sandbox-failed", "web-7c9f8d6b5-2lq8v");
+    StatusFinding finding = cluster.awaitFinding("cluster", "pod-sandbox-failed", "web-7c9f8d6b5-2lq8v");
     assertThat(finding.getMessage()).contains("cni0");
   }
 
   @Test
   void aServiceAndAWebhookRecoverWhenTheirEndpointsBecomeReady() {
-    objects("orders-api.yaml").forEach(this::create);
-    create(fixture("orders-policy-webhook.yaml", ValidatingWebhookConfiguration.class));
+    objects("orders-api.yaml").forEach(cluster::create);
+    cluster.create(fixture("orders-policy-webhook.yaml", ValidatingWebhookConfiguration.class));
     operator.start();
-    createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("service-no-endpoints", "1s"))));
+    cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("service-no-endpoints", "1s"))));
 
-    awaitFinding("cluster", "service-no-endpoints", "orders-api");
-    awaitFinding("cluster", "webhook-service-unavailable", "orders-policy");
+    cluster.awaitFinding("cluster", "service-no-endpoints", "orders-api");
+    cluster.awaitFinding("cluster", "webhook-service-unavailable", "orders-policy");
 
     Endpoints endpoints = client.endpoints().inNamespace("orders").withName("orders-api").get();
     endpoints.getSubsets().get(0).setAddresses(endpoints.getSubsets().get(0).getNotReadyAddresses());
     endpoints.getSubsets().get(0).setNotReadyAddresses(List.of());
     client.resource(endpoints).update();
-    objects("orders-webhook-backend.yaml").forEach(this::create);
+    objects("orders-webhook-backend.yaml").forEach(cluster::create);
 
-    await().atMost(TIMEOUT).until(() -> findings("cluster").stream()
+    await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").stream()
         .noneMatch(f -> f.getRule().equals("service-no-endpoints") || f.getRule().equals("webhook-service-unavailable")));
   }
 
   @Test
   void tlsSecretsAreWatchedOnlyWhenEnabled() {
-    create(fixture("expired-tls-secret.yaml", Secret.class));
+    cluster.create(fixture("expired-tls-secret.yaml", Secret.class));
     operator.close();
     operator = new DiagnosisOperator(client, settings().withTlsSecrets(true), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
-    StatusFinding finding = awaitFinding("cluster", "certificate-expiring", "shop-tls");
+    StatusFinding finding = cluster.awaitFinding("cluster", "certificate-expiring", "shop-tls");
     assertThat(finding.getSeverity()).isEqualTo("critical");
     assertThat(finding.getMessage()).contains("expired on");
   }
 
   @Test
   void withoutTlsSecretsEnabledSecretsAreNotRead() {
-    create(fixture("expired-tls-secret.yaml", Secret.class));
-    create(fixture("node-under-disk-pressure.yaml", Node.class));
+    cluster.create(fixture("expired-tls-secret.yaml", Secret.class));
+    cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
-    createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
-    awaitFinding("cluster", "node-pressure", "worker-1");
-    assertThat(findings("cluster")).noneMatch(f -> f.getRule().equals("certificate-expiring"));
+    cluster.awaitFinding("cluster", "node-pressure", "worker-1");
+    assertThat(cluster.findings("cluster")).noneMatch(f -> f.getRule().equals("certificate-expiring"));
   }
 
   @Test
   void aSpecThatNamesAnUnknownRuleIsReportedInTheReadyCondition() {
     operator.start();
-    createDiagnosis("invalid", withRules(r -> r.setDisabled(List.of("node-pressure", "no-such-rule"))));
+    cluster.createDiagnosis("invalid", withRules(r -> r.setDisabled(List.of("node-pressure", "no-such-rule"))));
 
     await().atMost(TIMEOUT).until(() -> readyCondition("invalid").filter(c -> c.getStatus().equals("False")).isPresent());
     io.fabric8.kubernetes.api.model.Condition ready = readyCondition("invalid").orElseThrow();
     assertThat(ready.getReason()).isEqualTo("InvalidSpec");
     assertThat(ready.getMessage()).contains("spec.rules.disabled[1]").contains("no-such-rule");
-  }
-
-  private <T extends HasMetadata> T create(T object) {
-    return client.resource(object).create();
   }
 
   private List<HasMetadata> objects(String name) {
@@ -314,39 +299,8 @@ class OperatorIntegrationTest {
         .endStatus().build();
   }
 
-  private static ClusterDiagnosisSpec withRules(Consumer<RuleSettings> settings) {
-    RuleSettings rules = new RuleSettings();
-    settings.accept(rules);
-    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
-    spec.setRules(rules);
-    return spec;
-  }
-
-  private void createDiagnosis(String name, ClusterDiagnosisSpec spec) {
-    ClusterDiagnosis diagnosis = new ClusterDiagnosis();
-    diagnosis.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    diagnosis.setSpec(spec);
-    client.resource(diagnosis).create();
-  }
-
-  private StatusFinding awaitFinding(String diagnosis, String rule, String objectName) {
-    return await().atMost(TIMEOUT).until(() -> findings(diagnosis).stream()
-            .filter(f -> f.getRule().equals(rule) && f.getObject().getName().equals(objectName)).findFirst(),
-        Optional::isPresent).orElseThrow();
-  }
-
-  private List<StatusFinding> findings(String diagnosis) {
-    ClusterDiagnosisStatus status = status(diagnosis);
-    return status == null || status.getFindings() == null ? List.of() : status.getFindings();
-  }
-
-  private ClusterDiagnosisStatus status(String diagnosis) {
-    ClusterDiagnosis resource = client.resources(ClusterDiagnosis.class).withName(diagnosis).get();
-    return resource == null ? null : resource.getStatus();
-  }
-
   private Optional<io.fabric8.kubernetes.api.model.Condition> readyCondition(String diagnosis) {
-    ClusterDiagnosisStatus status = status(diagnosis);
+    ClusterDiagnosisStatus status = cluster.status(diagnosis);
     return status == null ? Optional.empty()
         : status.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst();
   }

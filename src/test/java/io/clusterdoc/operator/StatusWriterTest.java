@@ -1,22 +1,29 @@
 package io.clusterdoc.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.api.v1alpha1.FindingSummary;
+import io.clusterdoc.metrics.ClusterdocMetrics;
+import io.clusterdoc.metrics.ClusterdocMetrics.StatusWrite;
 import io.clusterdoc.testing.TestClock;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +32,11 @@ class StatusWriterTest {
   KubernetesClient client;
   KubernetesMockServer server;
 
+  private static final String FORBIDDEN = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+      + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"clusterdiagnoses.clusterdoc.io \\\"cluster\\\" is forbidden\"}";
+
   private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
+  private final ClusterdocMetrics metrics = new ClusterdocMetrics(List.of(), false);
   private StatusWriter writer;
   private ClusterDiagnosis diagnosis;
 
@@ -38,7 +49,12 @@ class StatusWriterTest {
     resource.setMetadata(new ObjectMetaBuilder().withName("cluster").build());
     resource.setSpec(new ClusterDiagnosisSpec());
     diagnosis = client.resource(resource).create();
-    writer = new StatusWriter(client, clock, Duration.ofSeconds(2));
+    writer = new StatusWriter(client, clock, Duration.ofSeconds(2), metrics);
+  }
+
+  @AfterEach
+  void closeMetrics() {
+    metrics.close();
   }
 
   @Test
@@ -61,6 +77,7 @@ class StatusWriterTest {
     clock.advance(Duration.ofSeconds(5));
     assertThat(writer.write(diagnosis, status(2))).isEmpty();
     assertThat(resourceVersion()).as("same content is not written again").isEqualTo(written);
+    assertThat(writes(StatusWrite.SUCCESS)).isEqualTo(2);
   }
 
   @Test
@@ -78,6 +95,27 @@ class StatusWriterTest {
         .isEqualTo(2 * oneWrite + 1);
     assertThat(stored().getSummary().getCritical()).isEqualTo(3);
     assertThat(stored().getLastUpdated()).isEqualTo("2026-11-20T10:00:05Z");
+    assertThat(writes(StatusWrite.CONFLICT)).isEqualTo(1);
+    assertThat(writes(StatusWrite.SUCCESS)).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusedWriteIsCountedAsFailureAndLeftToTheReconcilerToRetry() {
+    server.expect().patch().withPath("/apis/clusterdoc.io/v1alpha1/clusterdiagnoses/cluster/status")
+        .andReturn(HttpURLConnection.HTTP_FORBIDDEN, FORBIDDEN).once();
+
+    assertThatThrownBy(() -> writer.write(diagnosis, status(1))).isInstanceOf(KubernetesClientException.class);
+
+    assertThat(writes(StatusWrite.FAILURE)).isEqualTo(1);
+    assertThat(writes(StatusWrite.SUCCESS)).isZero();
+    assertThat(writer.write(diagnosis, status(1))).as("not remembered as written").isEmpty();
+    assertThat(stored().getSummary().getCritical()).isEqualTo(1);
+    assertThat(writes(StatusWrite.SUCCESS)).isEqualTo(1);
+  }
+
+  private double writes(StatusWrite outcome) {
+    return metrics.registry().get("clusterdoc.status.writes").tag("outcome", outcome.label())
+        .counter().count();
   }
 
   private static ClusterDiagnosisStatus status(int critical) {

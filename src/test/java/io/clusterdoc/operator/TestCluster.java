@@ -1,0 +1,97 @@
+package io.clusterdoc.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
+import io.clusterdoc.api.v1alpha1.RuleSettings;
+import io.clusterdoc.api.v1alpha1.StatusFinding;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What the operator tests do to the test API server: install the CRD, create objects and diagnoses, and read
+ * back the status the operator wrote.
+ */
+final class TestCluster {
+  static final Duration TIMEOUT = Duration.ofSeconds(20);
+  /** A finalizer nothing removes, to keep a deleted object Terminating. */
+  static final String HOLD = "example.com/hold";
+
+  private final KubernetesClient client;
+
+  TestCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Installs the committed CRD, so the status subresource and schema are the real ones. */
+  TestCluster withCrd() {
+    try (InputStream crd = new FileInputStream("crds/clusterdiagnoses.clusterdoc.io-v1.yml")) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  <T extends HasMetadata> T create(T object) {
+    return client.resource(object).create();
+  }
+
+  /** A namespace that was deleted but that a finalizer keeps Terminating. */
+  Namespace terminatingNamespace(String name) {
+    create(new NamespaceBuilder().withNewMetadata().withName(name).withFinalizers(HOLD).endMetadata().build());
+    client.namespaces().withName(name).delete();
+    return client.namespaces().withName(name).get();
+  }
+
+  /** Lets a Terminating namespace go, as the namespace controller does once its finalizers are gone. */
+  void releaseNamespace(String name) {
+    Namespace namespace = client.namespaces().withName(name).get();
+    namespace.getMetadata().setFinalizers(List.of());
+    client.resource(namespace).update();
+  }
+
+  static ClusterDiagnosisSpec withRules(Consumer<RuleSettings> settings) {
+    RuleSettings rules = new RuleSettings();
+    settings.accept(rules);
+    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
+    spec.setRules(rules);
+    return spec;
+  }
+
+  void createDiagnosis(String name, ClusterDiagnosisSpec spec) {
+    ClusterDiagnosis diagnosis = new ClusterDiagnosis();
+    diagnosis.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    diagnosis.setSpec(spec);
+    client.resource(diagnosis).create();
+  }
+
+  StatusFinding awaitFinding(String diagnosis, String rule, String objectName) {
+    return await().atMost(TIMEOUT).until(() -> findings(diagnosis).stream()
+            .filter(f -> f.getRule().equals(rule) && f.getObject().getName().equals(objectName)).findFirst(),
+        Optional::isPresent).orElseThrow();
+  }
+
+  List<StatusFinding> findings(String diagnosis) {
+    ClusterDiagnosisStatus status = status(diagnosis);
+    return status == null || status.getFindings() == null ? List.of() : status.getFindings();
+  }
+
+  ClusterDiagnosisStatus status(String diagnosis) {
+    ClusterDiagnosis resource = client.resources(ClusterDiagnosis.class).withName(diagnosis).get();
+    return resource == null ? null : resource.getStatus();
+  }
+}
