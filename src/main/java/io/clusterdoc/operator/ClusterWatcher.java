@@ -4,8 +4,10 @@ import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.cluster.ObjectStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +27,10 @@ final class ClusterWatcher implements AutoCloseable {
   private final EvaluationLoop loop;
   private final boolean tlsSecrets;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
-  /** The informers whose first list succeeded: kinds that cannot be listed are left out, not waited for. */
+  /** The informers whose first list succeeded. */
   private final Map<Kind, SharedIndexInformer<? extends HasMetadata>> listed = new ConcurrentHashMap<>();
+  /** Kinds whose first list failed for a reason other than permission or absence: the API server is unwell. */
+  private final Map<Kind, String> unreachable = new ConcurrentHashMap<>();
 
   ClusterWatcher(KubernetesClient client, EvaluationLoop loop, boolean tlsSecrets) {
     this.client = client;
@@ -36,7 +40,7 @@ final class ClusterWatcher implements AutoCloseable {
 
   /**
    * Starts the informers and waits, at most {@code timeout}, for each first list. A kind that cannot be listed
-   * (forbidden, not served) is logged and the diagnosis goes on without it.
+   * is logged and the diagnosis goes on without it; unless it was forbidden or not served, readiness says so.
    */
   void start(Duration timeout) {
     List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -48,6 +52,9 @@ final class ClusterWatcher implements AutoCloseable {
           .thenRun(() -> listed.put(kind, informer))
           .exceptionally(e -> {
             LOG.warn("cannot watch {} objects, rules that read them see none: {}", kind.kindName(), e.getMessage());
+            if (!refusedByDesign(e)) {
+              unreachable.put(kind, String.valueOf(e.getMessage()));
+            }
             return null;
           }));
     }
@@ -64,13 +71,27 @@ final class ClusterWatcher implements AutoCloseable {
     loop.markSynced();
   }
 
-  /** Kinds whose watch is down (the informer is re-listing or reconnecting); empty when all watch. */
+  /** Kinds that could not be listed or whose watch is down (re-listing, reconnecting); empty when all watch. */
   List<String> problems() {
-    return listed.entrySet().stream()
-        .filter(entry -> !entry.getValue().isWatching())
-        .map(entry -> "not watching " + entry.getKey().kindName() + " objects")
-        .sorted()
-        .toList();
+    List<String> problems = new ArrayList<>();
+    unreachable.forEach((kind, reason) -> problems.add("cannot list " + kind.kindName() + " objects: " + reason));
+    listed.forEach((kind, informer) -> {
+      if (!informer.isWatching()) {
+        problems.add("not watching " + kind.kindName() + " objects");
+      }
+    });
+    problems.sort(null);
+    return problems;
+  }
+
+  /** Forbidden (RBAC) or not served (an API the cluster lacks): a setting of this cluster, not a failure. */
+  private static boolean refusedByDesign(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException api) {
+        return api.getCode() == HttpURLConnection.HTTP_FORBIDDEN || api.getCode() == HttpURLConnection.HTTP_NOT_FOUND;
+      }
+    }
+    return false;
   }
 
   private <T extends HasMetadata> void cacheOnlyInput(SharedIndexInformer<T> informer) {

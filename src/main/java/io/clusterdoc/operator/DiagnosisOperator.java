@@ -30,7 +30,7 @@ public final class DiagnosisOperator implements AutoCloseable {
   private final EvaluationLoop loop;
   private final ClusterWatcher watcher;
   private final Operator operator;
-  private MetricsServer server;
+  private volatile MetricsServer server;
 
   public DiagnosisOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, RuleCatalog.all(), Clock.systemUTC());
@@ -50,9 +50,12 @@ public final class DiagnosisOperator implements AutoCloseable {
     reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules), loop,
         new StatusWriter(client, clock, settings.statusInterval(), metrics), detections, rules.size()));
     // Server-side apply is off: status goes through update with resourceVersion, the path tests exercise.
+    // An API server that cannot be reached at start makes the replica unready, not dead: its informers retry.
     this.operator = new Operator(o -> o.withKubernetesClient(client)
         .withUseSSAToPatchPrimaryResource(false)
         .withCloseClientOnStop(false)
+        .withStopOnInformerErrorDuringStartup(false)
+        .withCacheSyncTimeout(settings.cacheSyncTimeout())
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry())));
     operator.register(reconciler.get());
     metrics.bindFindings(loop::currentFindings);

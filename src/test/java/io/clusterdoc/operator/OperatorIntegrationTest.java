@@ -52,13 +52,7 @@ class OperatorIntegrationTest {
   @BeforeEach
   void startOperator() {
     cluster = new TestCluster(client).withCrd();
-    operator = new DiagnosisOperator(client, settings(), RuleCatalog.all(), Clock.systemUTC());
-  }
-
-  /** Short windows so the tests do not wait; the full pass stays out of the way to prove incremental updates. */
-  private static OperatorSettings settings() {
-    return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
-        Duration.ofSeconds(10), false, 0, false);
+    operator = new DiagnosisOperator(client, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
   }
 
   @AfterEach
@@ -140,7 +134,7 @@ class OperatorIntegrationTest {
 
     cluster.create(fixture("selectorless-service.yaml", Service.class));
     cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
-    operator = new DiagnosisOperator(client, settings(), RuleCatalog.all(), Clock.systemUTC());
+    operator = new DiagnosisOperator(client, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
 
     cluster.awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
@@ -252,7 +246,7 @@ class OperatorIntegrationTest {
   void tlsSecretsAreWatchedOnlyWhenEnabled() {
     cluster.create(fixture("expired-tls-secret.yaml", Secret.class));
     operator.close();
-    operator = new DiagnosisOperator(client, settings().withTlsSecrets(true), RuleCatalog.all(), Clock.systemUTC());
+    operator = new DiagnosisOperator(client, TestCluster.fastSettings().withTlsSecrets(true), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 

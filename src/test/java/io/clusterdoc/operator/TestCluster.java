@@ -32,6 +32,15 @@ final class TestCluster {
 
   private final KubernetesClient client;
 
+  /**
+   * Short windows so the tests do not wait; the full pass stays out of the way to prove incremental updates;
+   * metrics on a free port.
+   */
+  static OperatorSettings fastSettings() {
+    return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
+        Duration.ofSeconds(10), false, 0, false);
+  }
+
   TestCluster(KubernetesClient client) {
     this.client = client;
   }

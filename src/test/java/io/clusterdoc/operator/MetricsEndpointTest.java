@@ -1,0 +1,163 @@
+package io.clusterdoc.operator;
+
+import static io.clusterdoc.operator.TestCluster.withRules;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.clusterdoc.BuildInfo;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
+import io.clusterdoc.rules.RuleCatalog;
+import io.clusterdoc.testing.Scrape;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real operator's HTTP port: what Prometheus and the kubelet see. */
+@EnableKubernetesMockClient(crud = true)
+class MetricsEndpointTest {
+  private static final String STUCK = "namespace-stuck-terminating";
+  /** Every label a clusterdoc metric may carry: nothing that grows with the number of objects. */
+  private static final Set<String> BOUNDED_LABELS =
+      Set.of("diagnosis", "rule", "severity", "outcome", "kind", "version", "le");
+
+  KubernetesClient client;
+  private TestCluster cluster;
+  private DiagnosisOperator operator;
+
+  @BeforeEach
+  void installCrd() {
+    cluster = new TestCluster(client).withCrd();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  @Test
+  void findingsBecomeMetricsThatFallBackToZeroWhenResolved() {
+    cluster.terminatingNamespace("doomed");
+    start(TestCluster.fastSettings());
+    cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of(STUCK, "1s"))));
+    cluster.awaitFinding("cluster", STUCK, "doomed");
+
+    Scrape firing = awaitScrape(s -> s.value("clusterdoc_detection_latency_seconds_count").orElse(0.0) >= 1);
+    assertThat(findings(firing, STUCK, "critical")).isEqualTo(1.0);
+    assertThat(findings(firing, "pod-evicted", "warning")).as("rules without findings export zero").isEqualTo(0.0);
+    assertThat(firing.value("clusterdoc_findings_detected_total", "diagnosis", "cluster", "rule", STUCK,
+        "severity", "critical")).contains(1.0);
+    assertThat(firing.value("clusterdoc_detection_latency_seconds_bucket", "le", "+Inf")).contains(1.0);
+    assertThat(firing.value("clusterdoc_status_writes_total", "outcome", "success")).hasValueSatisfying(
+        writes -> assertThat(writes).isPositive());
+    assertThat(firing.value("clusterdoc_status_writes_total", "outcome", "failure")).contains(0.0);
+    assertThat(firing.value("clusterdoc_rule_evaluation_seconds_count", "rule", STUCK)).hasValueSatisfying(
+        evaluations -> assertThat(evaluations).isPositive());
+    assertThat(firing.value("clusterdoc_cache_objects", "kind", "Namespace")).contains(1.0);
+    assertThat(firing.value("clusterdoc_build_info", "version", BuildInfo.version())).contains(1.0);
+    assertThat(firing.value("clusterdoc_leader")).contains(1.0);
+    assertThat(firing.value("clusterdoc_ready")).contains(1.0);
+
+    cluster.releaseNamespace("doomed");
+
+    Scrape resolved = awaitScrape(s -> findings(s, STUCK, "critical") == 0.0);
+    assertThat(resolved.value("clusterdoc_findings_resolved_total", "diagnosis", "cluster", "rule", STUCK,
+        "severity", "critical")).contains(1.0);
+  }
+
+  @Test
+  void exportsOperatorSdkAndJvmMetricsAndOnlyBoundedLabels() {
+    start(TestCluster.fastSettings());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    Scrape scrape = awaitScrape(s -> !s.matching("operator_sdk_reconciliations_started_total").isEmpty());
+
+    assertThat(scrape.names()).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage",
+        "jvm_gc_pause_seconds_count", "process_uptime_seconds");
+    assertThat(scrape.matching("clusterdoc_findings", "diagnosis", "cluster")).as("30 rules x 3 severities")
+        .hasSize(RuleCatalog.ids().size() * 3);
+    scrape.samples().stream().filter(s -> s.name().startsWith("clusterdoc_"))
+        .forEach(s -> assertThat(BOUNDED_LABELS).as(s.toString()).containsAll(s.labels().keySet()));
+  }
+
+  @Test
+  void countsFindingsPerNamespaceOnlyWhenAskedTo() {
+    cluster.terminatingNamespace("doomed");
+    start(TestCluster.fastSettings().withMetrics(0, true));
+    cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of(STUCK, "1s"))));
+    cluster.awaitFinding("cluster", STUCK, "doomed");
+
+    Scrape scrape = awaitScrape(s -> !s.matching("clusterdoc_findings", "namespace", "doomed").isEmpty());
+
+    assertThat(scrape.value("clusterdoc_findings", "rule", STUCK, "severity", "critical", "namespace", "doomed"))
+        .contains(1.0);
+  }
+
+  @Test
+  void probesAnswerBeforeAndAfterTheCachesAreSynced() throws Exception {
+    start(TestCluster.fastSettings());
+
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    await().atMost(TestCluster.TIMEOUT).until(() -> get("/readyz").statusCode() == 200);
+    assertThat(get("/readyz").body()).isEqualTo("ok\n");
+    assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
+    assertThat(get("/metrics/extra").statusCode()).isEqualTo(404);
+    HttpResponse<String> post = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(uri("/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void notReadyWhenTheApiServerCannotBeReached() throws Exception {
+    KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+        .withMasterUrl("https://127.0.0.1:1").withRequestRetryBackoffLimit(0).build()).build();
+    operator = new DiagnosisOperator(unreachable, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
+    try (unreachable) {
+      operator.start();
+
+      HttpResponse<String> ready = get("/readyz");
+
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("cannot list Pod objects");
+      assertThat(get("/healthz").statusCode()).as("alive: restarting would not help").isEqualTo(200);
+      assertThat(Scrape.of(uri("/metrics")).value("clusterdoc_ready")).contains(0.0);
+    }
+  }
+
+  private void start(OperatorSettings settings) {
+    operator = new DiagnosisOperator(client, settings, RuleCatalog.all(), Clock.systemUTC());
+    operator.start();
+  }
+
+  private Scrape awaitScrape(Predicate<Scrape> condition) {
+    return await().atMost(TestCluster.TIMEOUT).until(() -> Scrape.of(uri("/metrics")), condition);
+  }
+
+  private static double findings(Scrape scrape, String rule, String severity) {
+    return scrape.value("clusterdoc_findings", "diagnosis", "cluster", "rule", rule, "severity", severity)
+        .orElseThrow();
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + operator.metricsPort() + path);
+  }
+}
