@@ -32,23 +32,50 @@ final class RunCommand implements Callable<Integer> {
           + "needs permission to list and watch Secrets.")
   private boolean tlsSecrets;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Port serving /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  private int metricsPort;
+
+  @Option(names = "--metrics-namespace-label",
+      description = "Also split clusterdoc_findings by namespace: one more series per namespace with findings.")
+  private boolean namespaceLabel;
+
   @Override
   public Integer call() throws InterruptedException {
     OperatorSettings settings = OperatorSettings.defaults()
         .withFullPassInterval(duration(fullPassInterval, "--full-pass-interval"))
         .withStatusInterval(duration(statusInterval, "--status-interval"))
-        .withTlsSecrets(tlsSecrets);
+        .withTlsSecrets(tlsSecrets)
+        .withMetrics(port(metricsPort), namespaceLabel);
     CountDownLatch stopped = new CountDownLatch(1);
     KubernetesClient client = new KubernetesClientBuilder().build();
     DiagnosisOperator operator = new DiagnosisOperator(client, settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stop = () -> {
       operator.close();
       client.close();
+    };
+    Thread shutdown = new Thread(() -> {
+      stop.run();
       stopped.countDown();
-    }, "clusterdoc-shutdown"));
-    operator.start();
+    }, "clusterdoc-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      stop.run();
+      throw e;
+    }
     stopped.await();
     return 0;
+  }
+
+  private int port(int port) {
+    if (port < 1 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--metrics-port: " + port + " is not a TCP port (1-65535)");
+    }
+    return port;
   }
 
   private Duration duration(String value, String option) {

@@ -75,7 +75,7 @@ public final class DiagnosisOperator implements AutoCloseable {
     try {
       server = MetricsServer.start(settings.metricsPort(), metrics, this::livenessProblems, this::readinessProblems);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on port " + settings.metricsPort(), e);
+      throw new UncheckedIOException("cannot serve metrics on port " + settings.metricsPort() + ": " + e.getMessage(), e);
     }
     loop.start(settings);
     watcher.start(settings.cacheSyncTimeout());

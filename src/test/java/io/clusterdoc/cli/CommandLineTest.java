@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.RuleCatalog;
+import java.io.IOException;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
 class CommandLineTest {
@@ -36,6 +38,25 @@ class CommandLineTest {
   }
 
   @Test
+  void runRejectsAPortOutOfRange() {
+    CliRun run = CliRun.of("run", "--metrics-port", "70000");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --metrics-port: 70000 is not a TCP port (1-65535)");
+  }
+
+  @Test
+  void runSaysWhenItsMetricsPortIsTaken() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      CliRun run = CliRun.of("run", "--metrics-port", String.valueOf(taken.getLocalPort()));
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).isEqualTo("error: cannot serve metrics on port " + taken.getLocalPort()
+          + ": Address already in use\n");
+    }
+  }
+
+  @Test
   void explainPrintsEveryRulesPage() {
     for (Rule rule : RuleCatalog.all()) {
       CliRun run = CliRun.of("explain", rule.id());
@@ -55,7 +76,7 @@ class CommandLineTest {
   }
 
   @Test
-  void theReadmeListsEveryRuleWithItsPage() throws java.io.IOException {
+  void theReadmeListsEveryRuleWithItsPage() throws IOException {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
 
     for (Rule rule : RuleCatalog.all()) {
