@@ -126,18 +126,36 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
         .description("1 when caches are synced and every informer is watching").register(registry);
   }
 
+  /**
+   * Exports the appear and resolve counters of a diagnosis at zero before it is first evaluated. A counter that
+   * appeared only at its first increment would hide that increment from {@code increase()}; created first, the
+   * findings of the first evaluation are in its first scraped value, and every later one counts.
+   */
+  public void diagnosisStarted(String diagnosis) {
+    for (String rule : ruleIds) {
+      for (Severity severity : Severity.values()) {
+        detectedCounter(diagnosis, rule, severity);
+        resolvedCounter(diagnosis, rule, severity);
+      }
+    }
+  }
+
   public void detected(String diagnosis, Finding finding) {
-    lifecycle("clusterdoc.findings.detected", "Findings that appeared", diagnosis, finding).increment();
+    detectedCounter(diagnosis, finding.rule(), finding.severity()).increment();
   }
 
   public void resolved(String diagnosis, Finding finding) {
-    lifecycle("clusterdoc.findings.resolved", "Findings that resolved", diagnosis, finding).increment();
+    resolvedCounter(diagnosis, finding.rule(), finding.severity()).increment();
   }
 
-  private Counter lifecycle(String name, String description, String diagnosis, Finding finding) {
-    return Counter.builder(name).description(description)
-        .tags("diagnosis", diagnosis, "rule", finding.rule(), "severity", finding.severity().id())
-        .register(registry);
+  private Counter detectedCounter(String diagnosis, String rule, Severity severity) {
+    return Counter.builder("clusterdoc.findings.detected").description("Findings that appeared")
+        .tags("diagnosis", diagnosis, "rule", rule, "severity", severity.id()).register(registry);
+  }
+
+  private Counter resolvedCounter(String diagnosis, String rule, Severity severity) {
+    return Counter.builder("clusterdoc.findings.resolved").description("Findings that resolved")
+        .tags("diagnosis", diagnosis, "rule", rule, "severity", severity.id()).register(registry);
   }
 
   public void detectionLatency(Duration latency) {

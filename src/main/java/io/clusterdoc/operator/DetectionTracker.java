@@ -36,6 +36,7 @@ final class DetectionTracker {
    * @param receivedAt when (in {@link System#nanoTime()} terms) the change being evaluated arrived
    */
   Engine.Listener listener(String diagnosis, LongSupplier receivedAt) {
+    metrics.diagnosisStarted(diagnosis);
     Map<Finding.Key, Long> waiting = pending.computeIfAbsent(diagnosis, name -> new ConcurrentHashMap<>());
     return new Engine.Listener() {
       @Override

@@ -87,8 +87,13 @@ class MetricsEndpointTest {
 
     assertThat(scrape.names()).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage",
         "jvm_gc_pause_seconds_count", "process_uptime_seconds");
+    int rows = RuleCatalog.ids().size() * 3;
     assertThat(scrape.matching("clusterdoc_findings", "diagnosis", "cluster")).as("30 rules x 3 severities")
-        .hasSize(RuleCatalog.ids().size() * 3);
+        .hasSize(rows);
+    assertThat(scrape.matching("clusterdoc_findings_detected_total", "diagnosis", "cluster"))
+        .as("counters exported at zero, so that increase() sees the first finding").hasSize(rows)
+        .allSatisfy(sample -> assertThat(sample.value()).isZero());
+    assertThat(scrape.matching("clusterdoc_findings_resolved_total", "diagnosis", "cluster")).hasSize(rows);
     scrape.samples().stream().filter(s -> s.name().startsWith("clusterdoc_"))
         .forEach(s -> assertThat(BOUNDED_LABELS).as(s.toString()).containsAll(s.labels().keySet()));
   }
