@@ -13,13 +13,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +38,10 @@ class MetricsEndpointTest {
   /** Every label a clusterdoc metric may carry: nothing that grows with the number of objects. */
   private static final Set<String> BOUNDED_LABELS =
       Set.of("diagnosis", "rule", "severity", "outcome", "kind", "version", "le");
+
+  /** Series names as queries write them; a trailing underscore or asterisk (operator_sdk_*) is a family, not a name. */
+  private static final Pattern METRIC_NAME =
+      Pattern.compile("\\b(?:clusterdoc|operator_sdk|jvm|process|system)_[a-z_]*[a-z](?![a-z_*])");
 
   KubernetesClient client;
   private TestCluster cluster;
@@ -83,10 +93,10 @@ class MetricsEndpointTest {
   void exportsOperatorSdkAndJvmMetricsAndOnlyBoundedLabels() {
     start(TestCluster.fastSettings());
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
-    Scrape scrape = awaitScrape(s -> !s.matching("operator_sdk_reconciliations_started_total").isEmpty());
+    Scrape scrape = awaitScrape(MetricsEndpointTest::reconciledAndPublished);
 
     assertThat(scrape.names()).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage",
-        "jvm_gc_pause_seconds_count", "process_uptime_seconds");
+        "process_uptime_seconds");
     int rows = RuleCatalog.ids().size() * 3;
     assertThat(scrape.matching("clusterdoc_findings", "diagnosis", "cluster")).as("30 rules x 3 severities")
         .hasSize(rows);
@@ -96,6 +106,38 @@ class MetricsEndpointTest {
     assertThat(scrape.matching("clusterdoc_findings_resolved_total", "diagnosis", "cluster")).hasSize(rows);
     scrape.samples().stream().filter(s -> s.name().startsWith("clusterdoc_"))
         .forEach(s -> assertThat(BOUNDED_LABELS).as(s.toString()).containsAll(s.labels().keySet()));
+  }
+
+  @Test
+  void theAlertsTheDashboardAndTheDocsUseOnlyMetricsTheOperatorExports() throws IOException {
+    start(TestCluster.fastSettings());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    System.gc();
+    Scrape scrape = awaitScrape(s -> reconciledAndPublished(s) && s.names().contains("jvm_gc_pause_seconds_sum"));
+    Set<String> families = new TreeSet<>(scrape.names());
+    scrape.names().forEach(name -> families.add(name.replaceAll("_(bucket|count|sum|max)$", "")));
+    String docs = Files.readString(Path.of("docs/metrics.md"));
+
+    for (Path user : List.of(Path.of("deploy/prometheus/clusterdoc-rules.yaml"),
+        Path.of("deploy/grafana/clusterdoc-dashboard.json"))) {
+      assertThat(metricNames(Files.readString(user))).as("metrics %s uses", user).isNotEmpty()
+          .allSatisfy(name -> assertThat(scrape.names()).as("exported by the operator").contains(name));
+    }
+    assertThat(metricNames(docs)).filteredOn(name -> name.startsWith("clusterdoc_"))
+        .allSatisfy(name -> assertThat(families).as("docs/metrics.md names what is exported").contains(name));
+    scrape.names().stream().filter(name -> name.startsWith("clusterdoc_"))
+        .map(name -> name.replaceAll("_(bucket|count|sum|max)$", ""))
+        .forEach(family -> assertThat(docs).as("docs/metrics.md documents %s", family).contains("`" + family));
+  }
+
+  /** Names of exported series in queries and prose; families (clusterdoc_findings) and wildcards excluded. */
+  private static Set<String> metricNames(String text) {
+    Set<String> names = new TreeSet<>();
+    Matcher matcher = METRIC_NAME.matcher(text);
+    while (matcher.find()) {
+      names.add(matcher.group());
+    }
+    return names;
   }
 
   @Test
@@ -150,6 +192,12 @@ class MetricsEndpointTest {
 
   private Scrape awaitScrape(Predicate<Scrape> condition) {
     return await().atMost(TestCluster.TIMEOUT).until(() -> Scrape.of(uri("/metrics")), condition);
+  }
+
+  /** The controller has run and the diagnosis's findings (zeros at least) are exported. */
+  private static boolean reconciledAndPublished(Scrape scrape) {
+    return !scrape.matching("operator_sdk_reconciliations_started_total").isEmpty()
+        && !scrape.matching("clusterdoc_findings", "diagnosis", "cluster").isEmpty();
   }
 
   private static double findings(Scrape scrape, String rule, String severity) {
