@@ -20,6 +20,9 @@ public class ClusterDiagnosisSpec {
   @JsonPropertyDescription("Which rules run and their thresholds. `clusterdoc rules` lists every rule id.")
   private RuleSettings rules;
 
+  @JsonPropertyDescription("Automatic repair of some findings; off unless set. See docs/remediation.md.")
+  private RemediationSettings remediation;
+
   @JsonPropertyDescription("How many findings the status lists, most severe first; the rest are counted in status.truncated. "
       + "Default 200, at most 1000.")
   @Default("200")
@@ -41,6 +44,14 @@ public class ClusterDiagnosisSpec {
 
   public void setRules(RuleSettings rules) {
     this.rules = rules;
+  }
+
+  public RemediationSettings getRemediation() {
+    return remediation;
+  }
+
+  public void setRemediation(RemediationSettings remediation) {
+    this.remediation = remediation;
   }
 
   public Integer getMaxFindings() {

@@ -10,6 +10,9 @@ import java.util.Objects;
 /** What the operator found. Written only through the status subresource. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ClusterDiagnosisStatus {
+  /** Enough to audit the last hours at the default rate limit, small enough to leave room for findings. */
+  public static final int MAX_REMEDIATIONS = 50;
+
   @JsonPropertyDescription("The metadata.generation of the spec this status was computed from.")
   private Long observedGeneration;
 
@@ -24,6 +27,10 @@ public class ClusterDiagnosisStatus {
 
   @JsonPropertyDescription("How many current findings are not listed in findings because of spec.maxFindings.")
   private Integer truncated;
+
+  @JsonPropertyDescription("The latest remediation decisions, newest first (at most "
+      + MAX_REMEDIATIONS + "): applied, dry-run, skipped, rate-limited or failed, each with its reason.")
+  private List<RemediationRecord> remediations;
 
   @JsonPropertyDescription("When the findings were last written (RFC 3339).")
   private String lastUpdated;
@@ -68,6 +75,14 @@ public class ClusterDiagnosisStatus {
     this.truncated = truncated;
   }
 
+  public List<RemediationRecord> getRemediations() {
+    return remediations;
+  }
+
+  public void setRemediations(List<RemediationRecord> remediations) {
+    this.remediations = remediations;
+  }
+
   public String getLastUpdated() {
     return lastUpdated;
   }
@@ -84,11 +99,12 @@ public class ClusterDiagnosisStatus {
         && Objects.equals(summary, s.summary)
         && Objects.equals(findings, s.findings)
         && Objects.equals(truncated, s.truncated)
+        && Objects.equals(remediations, s.remediations)
         && Objects.equals(lastUpdated, s.lastUpdated);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, summary, findings, truncated, lastUpdated);
+    return Objects.hash(observedGeneration, conditions, summary, findings, truncated, remediations, lastUpdated);
   }
 }

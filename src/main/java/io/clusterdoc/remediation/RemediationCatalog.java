@@ -1,0 +1,14 @@
+package io.clusterdoc.remediation;
+
+import io.clusterdoc.remediation.actions.FinalizeNamespace;
+import java.util.List;
+
+/** Every remediation action, one per rule at most. */
+public final class RemediationCatalog {
+  private RemediationCatalog() {
+  }
+
+  public static List<RemediationAction> all() {
+    return List.of(new FinalizeNamespace());
+  }
+}
