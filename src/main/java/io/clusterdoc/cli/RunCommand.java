@@ -46,7 +46,8 @@ final class RunCommand implements Callable<Integer> {
         .withFullPassInterval(duration(fullPassInterval, "--full-pass-interval"))
         .withStatusInterval(duration(statusInterval, "--status-interval"))
         .withTlsSecrets(tlsSecrets)
-        .withMetrics(port(metricsPort), namespaceLabel);
+        .withMetrics(port(metricsPort), namespaceLabel)
+        .withOperatorNamespace(System.getenv("POD_NAMESPACE"));
     CountDownLatch stopped = new CountDownLatch(1);
     KubernetesClient client = new KubernetesClientBuilder().build();
     DiagnosisOperator operator = new DiagnosisOperator(client, settings);

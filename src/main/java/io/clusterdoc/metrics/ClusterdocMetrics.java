@@ -5,6 +5,7 @@ import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.RuleTimer;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.remediation.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,7 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
   private final Timer detectionLatency;
   private final Map<String, Timer> ruleEvaluation = new HashMap<>();
   private final Map<StatusWrite, Counter> statusWrites = new EnumMap<>(StatusWrite.class);
+  private final Map<String, Counter> remediations = new HashMap<>();
   private final AtomicInteger leader = new AtomicInteger();
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile Supplier<Map<String, List<Finding>>> currentFindings = Map::of;
@@ -68,8 +70,9 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
    * @param ruleIds every rule that can report: each gets a findings series per severity even at zero, so a
    *     dashboard shows zero rather than no data
    * @param namespaceLabel whether findings are also counted per namespace
+   * @param remediationActions every remediation action, each exported per outcome from the start
    */
-  public ClusterdocMetrics(Collection<String> ruleIds, boolean namespaceLabel) {
+  public ClusterdocMetrics(Collection<String> ruleIds, boolean namespaceLabel, Collection<String> remediationActions) {
     this.ruleIds = List.copyOf(ruleIds);
     this.namespaceLabel = namespaceLabel;
     this.findings = MultiGauge.builder("clusterdoc.findings")
@@ -84,6 +87,13 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
     for (StatusWrite outcome : StatusWrite.values()) {
       statusWrites.put(outcome, Counter.builder("clusterdoc.status.writes").tag("outcome", outcome.label())
           .description("ClusterDiagnosis status writes by outcome").register(registry));
+    }
+    for (String action : remediationActions) {
+      for (Outcome outcome : Outcome.values()) {
+        remediations.put(action + "|" + outcome.label(), Counter.builder("clusterdoc.remediations")
+            .tags("action", action, "outcome", outcome.label())
+            .description("Remediation decisions by action and outcome").register(registry));
+      }
     }
     Gauge.builder("clusterdoc.build.info", () -> 1).tag("version", BuildInfo.version())
         .description("The running clusterdoc version").register(registry);
@@ -160,6 +170,13 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
 
   public void detectionLatency(Duration latency) {
     detectionLatency.record(latency);
+  }
+
+  public void remediation(String action, Outcome outcome) {
+    Counter counter = remediations.get(action + "|" + outcome.label());
+    if (counter != null) {
+      counter.increment();
+    }
   }
 
   public void statusWrite(StatusWrite outcome) {

@@ -2,9 +2,11 @@ package io.clusterdoc.operator;
 
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
+import io.clusterdoc.api.v1alpha1.RemediationRecord;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.InvalidSettingException;
 import io.clusterdoc.engine.TrackedFinding;
+import io.clusterdoc.remediation.RemediationPolicy;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -33,15 +35,17 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
   private final EvaluationLoop loop;
   private final StatusWriter statusWriter;
   private final DetectionTracker detections;
+  private final RemediationLoop remediation;
   private final int ruleCount;
   private volatile IndexerResourceCache<ClusterDiagnosis> primaryCache;
 
   ClusterDiagnosisReconciler(SpecReader specReader, EvaluationLoop loop, StatusWriter statusWriter,
-      DetectionTracker detections, int ruleCount) {
+      DetectionTracker detections, RemediationLoop remediation, int ruleCount) {
     this.specReader = specReader;
     this.loop = loop;
     this.statusWriter = statusWriter;
     this.detections = detections;
+    this.remediation = remediation;
     this.ruleCount = ruleCount;
   }
 
@@ -62,14 +66,20 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
     String name = diagnosis.getMetadata().getName();
     ClusterDiagnosisStatus desired;
     List<TrackedFinding> shown = List.of();
+    RemediationPolicy policy = RemediationPolicy.OFF;
     try {
       EngineConfig config = specReader.read(diagnosis.getSpec());
+      policy = specReader.remediation(diagnosis.getSpec());
       shown = loop.configure(name, config, StatusMapper.known(diagnosis.getStatus())).join().findings();
       desired = StatusMapper.findings(shown, diagnosis.getSpec(), generation, diagnosis.getStatus(),
           ruleCount - config.disabledRules().size());
     } catch (InvalidSettingException e) {
+      // An unreadable spec must not leave an older policy acting: remediation stops until the spec is fixed.
       desired = StatusMapper.invalid(e.getMessage(), generation, diagnosis.getStatus());
     }
+    List<RemediationRecord> history = remediation.configure(name, policy,
+        StatusMapper.remediations(diagnosis.getStatus())).join();
+    desired.setRemediations(history.isEmpty() ? null : history);
     Optional<Duration> retryIn = statusWriter.write(diagnosis, desired);
     if (retryIn.isPresent()) {
       return UpdateControl.<ClusterDiagnosis>noUpdate().rescheduleAfter(retryIn.get().toMillis());

@@ -4,6 +4,13 @@ import io.clusterdoc.engine.Rule;
 import io.clusterdoc.input.PodLogs;
 import io.clusterdoc.metrics.ClusterdocMetrics;
 import io.clusterdoc.metrics.MetricsServer;
+import io.clusterdoc.remediation.Consent;
+import io.clusterdoc.remediation.KubernetesReads;
+import io.clusterdoc.remediation.KubernetesWrites;
+import io.clusterdoc.remediation.Planner;
+import io.clusterdoc.remediation.RemediationAction;
+import io.clusterdoc.remediation.RemediationCatalog;
+import io.clusterdoc.remediation.Remediator;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -16,7 +23,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires the informers, the evaluation loop, Events, metrics and the ClusterDiagnosis controller together. */
@@ -29,6 +38,7 @@ public final class DiagnosisOperator implements AutoCloseable {
   private final FindingEvents events;
   private final EvaluationLoop loop;
   private final ClusterWatcher watcher;
+  private final RemediationLoop remediation;
   private final Operator operator;
   private volatile MetricsServer server;
 
@@ -38,7 +48,9 @@ public final class DiagnosisOperator implements AutoCloseable {
 
   DiagnosisOperator(KubernetesClient client, OperatorSettings settings, List<Rule> rules, Clock clock) {
     this.settings = settings;
-    this.metrics = new ClusterdocMetrics(rules.stream().map(Rule::id).toList(), settings.namespaceLabel());
+    List<RemediationAction> actions = RemediationCatalog.all();
+    this.metrics = new ClusterdocMetrics(rules.stream().map(Rule::id).toList(), settings.namespaceLabel(),
+        actions.stream().map(RemediationAction::id).toList());
     this.events = new FindingEvents(client, clock, instanceName());
     DetectionTracker detections = new DetectionTracker(metrics, System::nanoTime);
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
@@ -47,8 +59,13 @@ public final class DiagnosisOperator implements AutoCloseable {
         name -> reconciler.get().findingsChanged(name), () -> reconciler.get().existingDiagnoses(),
         new LogFetcher(new PodLogs(client), rules), metrics);
     this.watcher = new ClusterWatcher(client, loop, settings.tlsSecrets());
-    reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules), loop,
-        new StatusWriter(client, clock, settings.statusInterval(), metrics), detections, rules.size()));
+    Remediator remediator = new Remediator(new Planner(actions, protectedNamespaces(settings)),
+        new KubernetesWrites(client), new RemediationAudit(events, metrics, name -> reconciler.get().findingsChanged(name)),
+        clock);
+    this.remediation = new RemediationLoop(remediator, loop::currentFindings, () -> new KubernetesReads(client),
+        () -> reconciler.get().existingDiagnoses());
+    reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules, actions), loop,
+        new StatusWriter(client, clock, settings.statusInterval(), metrics), detections, remediation, rules.size()));
     // Server-side apply is off: status goes through update with resourceVersion, the path tests exercise.
     // An API server that cannot be reached at start makes the replica unready, not dead: its informers retry.
     this.operator = new Operator(o -> o.withKubernetesClient(client)
@@ -80,8 +97,18 @@ public final class DiagnosisOperator implements AutoCloseable {
     loop.start(settings);
     watcher.start(settings.cacheSyncTimeout());
     operator.start();
+    remediation.start(settings.remediationInterval());
     // Without leader election this replica is the only one, and it writes.
     metrics.leader(true);
+  }
+
+  /** The system namespaces and clusterdoc's own are never written to. */
+  private static Set<String> protectedNamespaces(OperatorSettings settings) {
+    Set<String> namespaces = new HashSet<>(Consent.SYSTEM_NAMESPACES);
+    if (settings.operatorNamespace() != null) {
+      namespaces.add(settings.operatorNamespace());
+    }
+    return namespaces;
   }
 
   /** The port /metrics, /healthz and /readyz are served on, once started. */
@@ -112,6 +139,7 @@ public final class DiagnosisOperator implements AutoCloseable {
   @Override
   public void close() {
     metrics.leader(false);
+    remediation.close();
     operator.stop();
     watcher.close();
     loop.close();

@@ -48,13 +48,13 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
   public void appeared(TrackedFinding tracked) {
     Finding f = tracked.finding();
     String type = f.severity() == Severity.INFO ? "Normal" : "Warning";
-    record(f, reason(f.rule()), type, f.message());
+    record(f.object(), reason(f.rule()), type, f.message());
   }
 
   @Override
   public void resolved(TrackedFinding tracked) {
     Finding f = tracked.finding();
-    record(f, reason(f.rule()) + "Resolved", "Normal", "Resolved: " + f.message());
+    record(f.object(), reason(f.rule()) + "Resolved", "Normal", "Resolved: " + f.message());
   }
 
   /** {@code namespace-stuck-terminating} becomes {@code NamespaceStuckTerminating}. */
@@ -64,13 +64,14 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
         .collect(Collectors.joining());
   }
 
-  private void record(Finding finding, String reason, String type, String message) {
-    Event event = event(finding.object(), reason, type, message);
+  /** Records an Event on the object, on the writer thread; a failure is logged, never thrown. */
+  void record(ObjectRef object, String reason, String type, String message) {
+    Event event = event(object, reason, type, message);
     writer.execute(() -> {
       try {
         client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
       } catch (KubernetesClientException e) {
-        LOG.warn("could not record Event {} on {}: {}", reason, finding.object().display(), e.getMessage());
+        LOG.warn("could not record Event {} on {}: {}", reason, object.display(), e.getMessage());
       }
     });
   }

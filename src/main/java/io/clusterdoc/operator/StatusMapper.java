@@ -6,6 +6,7 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.api.v1alpha1.FindingObject;
 import io.clusterdoc.api.v1alpha1.FindingSummary;
+import io.clusterdoc.api.v1alpha1.RemediationRecord;
 import io.clusterdoc.api.v1alpha1.StatusFinding;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRef;
@@ -69,6 +70,11 @@ final class StatusMapper {
       return List.of();
     }
     return status.getFindings().stream().map(StatusMapper::fromStatus).flatMap(Optional::stream).toList();
+  }
+
+  /** The remediation history a status held, newest first. */
+  static List<RemediationRecord> remediations(ClusterDiagnosisStatus status) {
+    return status == null || status.getRemediations() == null ? List.of() : status.getRemediations();
   }
 
   private static List<StatusFinding> listed(List<TrackedFinding> findings, int max) {

@@ -63,9 +63,9 @@ public final class Consent {
     return Optional.empty();
   }
 
-  /** A Namespace belongs to itself. */
-  private static String namespaceOf(HasMetadata object) {
-    return object instanceof Namespace ? object.getMetadata().getName() : object.getMetadata().getNamespace();
+  /** A Namespace belongs to itself; by kind, since the finding's object may be read as a generic resource. */
+  static String namespaceOf(HasMetadata object) {
+    return "Namespace".equals(object.getKind()) ? object.getMetadata().getName() : object.getMetadata().getNamespace();
   }
 
   private static boolean says(HasMetadata object, String value) {

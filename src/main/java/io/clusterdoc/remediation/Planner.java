@@ -70,10 +70,7 @@ public final class Planner {
   }
 
   private static Optional<Namespace> namespaceOf(HasMetadata object, FreshReads reads) {
-    if (object instanceof Namespace namespace) {
-      return Optional.of(namespace);
-    }
-    String name = object.getMetadata().getNamespace();
+    String name = Consent.namespaceOf(object);
     return name == null ? Optional.empty() : reads.namespace(name);
   }
 }

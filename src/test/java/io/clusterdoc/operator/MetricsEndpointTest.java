@@ -37,7 +37,7 @@ class MetricsEndpointTest {
   private static final String STUCK = "namespace-stuck-terminating";
   /** Every label a clusterdoc metric may carry: nothing that grows with the number of objects. */
   private static final Set<String> BOUNDED_LABELS =
-      Set.of("diagnosis", "rule", "severity", "outcome", "kind", "version", "le");
+      Set.of("diagnosis", "rule", "severity", "outcome", "kind", "version", "le", "action");
 
   /** Series names as queries write them; a trailing underscore or asterisk (operator_sdk_*) is a family, not a name. */
   private static final Pattern METRIC_NAME =

@@ -8,13 +8,14 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.InvalidSettingException;
 import io.clusterdoc.engine.Threshold;
+import io.clusterdoc.remediation.RemediationCatalog;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SpecReaderTest {
-  private final SpecReader reader = new SpecReader(RuleCatalog.all());
+  private final SpecReader reader = new SpecReader(RuleCatalog.all(), RemediationCatalog.all());
 
   @Test
   void anEmptySpecRunsEveryRuleWithDefaults() throws InvalidSettingException {

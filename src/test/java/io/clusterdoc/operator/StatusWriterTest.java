@@ -36,7 +36,7 @@ class StatusWriterTest {
       + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"clusterdiagnoses.clusterdoc.io \\\"cluster\\\" is forbidden\"}";
 
   private final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
-  private final ClusterdocMetrics metrics = new ClusterdocMetrics(List.of(), false);
+  private final ClusterdocMetrics metrics = new ClusterdocMetrics(List.of(), false, List.of());
   private StatusWriter writer;
   private ClusterDiagnosis diagnosis;
 

@@ -38,7 +38,7 @@ final class TestCluster {
    */
   static OperatorSettings fastSettings() {
     return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
-        Duration.ofSeconds(10), false, 0, false);
+        Duration.ofSeconds(10), false, 0, false, Duration.ofMillis(200), "clusterdoc");
   }
 
   TestCluster(KubernetesClient client) {

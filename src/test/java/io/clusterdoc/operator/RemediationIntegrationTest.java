@@ -1,0 +1,258 @@
+package io.clusterdoc.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
+import io.clusterdoc.api.v1alpha1.RemediationRecord;
+import io.clusterdoc.api.v1alpha1.RemediationSettings;
+import io.clusterdoc.api.v1alpha1.RemediationSettings.Mode;
+import io.clusterdoc.api.v1alpha1.RuleSettings;
+import io.clusterdoc.remediation.Consent;
+import io.clusterdoc.rules.RuleCatalog;
+import io.clusterdoc.testing.Scrape;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.NamespaceConditionBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Remediation in the real operator against the test API server: what reaches the server, the Events, the status
+ * history and the metrics. The operator talks through its own client, so that its requests can be told apart
+ * from the test's.
+ */
+@EnableKubernetesMockClient(crud = true)
+class RemediationIntegrationTest {
+  private static final String OPERATOR_AGENT = "clusterdoc-operator-under-test";
+  private static final String STUCK = "namespace-stuck-terminating";
+  private static final String FINALIZE = "finalize-namespace";
+
+  KubernetesClient client;
+  KubernetesMockServer server;
+  private TestCluster cluster;
+  private KubernetesClient operatorClient;
+  private DiagnosisOperator operator;
+  private final List<RecordedRequest> operatorRequests = new ArrayList<>();
+
+  @BeforeEach
+  void startOperator() {
+    cluster = new TestCluster(client).withCrd();
+    operatorClient = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
+    operator = new DiagnosisOperator(operatorClient, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+    operatorClient.close();
+  }
+
+  @Test
+  void finalizesAConsentingNamespaceWithNothingLeftInIt() throws Exception {
+    expectFinalize("doomed", 200);
+    terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Applied");
+
+    assertThat(record.getAction()).isEqualTo(FINALIZE);
+    assertThat(record.getObject().getName()).isEqualTo("doomed");
+    assertThat(record.getReason()).startsWith("clear spec.finalizers [kubernetes] of namespace doomed");
+    RecordedRequest finalize = onlyWrite();
+    assertThat(finalize.getMethod()).isEqualTo("PUT");
+    assertThat(finalize.getPath()).isEqualTo("/api/v1/namespaces/doomed/finalize");
+    Namespace sent = client.getKubernetesSerialization().unmarshal(finalize.getUtf8Body(), Namespace.class);
+    assertThat(sent.getSpec().getFinalizers()).isEmpty();
+    assertThat(sent.getMetadata().getResourceVersion()).as("conditional on what was read").isNotBlank();
+    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationApplied").isEmpty());
+    assertThat(remediations(FINALIZE, "applied")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aDryRunRecordsTheDecisionAndWritesNothing() throws Exception {
+    terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.DRY_RUN, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "DryRun");
+
+    assertThat(record.getReason()).startsWith("would clear spec.finalizers [kubernetes] of namespace doomed");
+    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationDryRun").isEmpty());
+    assertThat(writesToUserObjects()).isEmpty();
+    assertThat(remediations(FINALIZE, "dry_run")).isEqualTo(1.0);
+  }
+
+  @Test
+  void withoutConsentNothingIsDecidedOrRecorded() throws Exception {
+    terminating("doomed", Map.of());
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.awaitFinding("cluster", STUCK, "doomed");
+
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> cluster.status("cluster").getRemediations() == null);
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
+  void aNamespaceWithContentLeftIsNotFinalized() throws Exception {
+    terminating("doomed", Map.of(Consent.ANNOTATION, "true"), new NamespaceConditionBuilder()
+        .withType("NamespaceContentRemaining").withStatus("True").withReason("SomeResourcesRemain")
+        .withMessage("Some resources are remaining: pods. has 1 resource instances").build());
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Skipped");
+
+    assertThat(record.getReason()).startsWith("NamespaceContentRemaining is True: objects remain in it");
+    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationSkipped").isEmpty());
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
+  void clusterdocsOwnNamespaceIsProtectedEvenWhenItConsents() throws Exception {
+    terminating("clusterdoc", Map.of(Consent.ANNOTATION, "true"));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Skipped");
+
+    assertThat(record.getReason()).startsWith("namespace clusterdoc is protected");
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
+  void theHourlyLimitHolds() throws Exception {
+    expectFinalize("first", 200);
+    expectFinalize("second", 200);
+    terminating("first", Map.of(Consent.ANNOTATION, "true"));
+    terminating("second", Map.of(Consent.ANNOTATION, "true"));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> r.setMaxActionsPerHour(1)));
+
+    awaitRecord("cluster", "RateLimited");
+
+    assertThat(cluster.status("cluster").getRemediations()).extracting(RemediationRecord::getOutcome)
+        .containsExactlyInAnyOrder("Applied", "RateLimited");
+    assertThat(writesToUserObjects()).hasSize(1);
+    assertThat(remediations(FINALIZE, "rate_limited")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aMissingPermissionIsRecordedAsAFailureThatNamesIt() throws Exception {
+    expectFinalize("doomed", 403);
+    terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Failed");
+
+    assertThat(record.getReason()).contains("forbidden").contains("deploy/remediation");
+    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationFailed").isEmpty());
+  }
+
+  @Test
+  void anUnknownRuleInTheRemediationSpecIsReportedInTheReadyCondition() {
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> r.setRules(List.of("node-pressure"))));
+
+    await().atMost(TestCluster.TIMEOUT).until(() -> {
+      ClusterDiagnosis resource = client.resources(ClusterDiagnosis.class).withName("cluster").get();
+      return resource.getStatus() != null && resource.getStatus().getConditions().stream()
+          .anyMatch(c -> "InvalidSpec".equals(c.getReason()) && c.getMessage().contains("spec.remediation.rules[0]"));
+    });
+  }
+
+  /**
+   * A Terminating namespace with the kubernetes finalizer, held by a finalizer nothing removes, with the
+   * conditions the namespace controller would have set.
+   */
+  private void terminating(String name, Map<String, String> annotations, NamespaceCondition... conditions) {
+    cluster.create(new NamespaceBuilder().withNewMetadata().withName(name).withAnnotations(annotations)
+        .withFinalizers(TestCluster.HOLD).endMetadata().withNewSpec().withFinalizers("kubernetes").endSpec()
+        .withNewStatus().withPhase("Active").withConditions(conditions).endStatus().build());
+    client.namespaces().withName(name).delete();
+  }
+
+  /** The test API server has no finalize subresource: answer it the way a real one does. */
+  private void expectFinalize(String namespace, int status) {
+    String body = status == 200 ? "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + namespace
+        + "\"}}" : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\","
+        + "\"code\":403,\"message\":\"namespaces \\\"" + namespace + "\\\" is forbidden\"}";
+    server.expect().put().withPath("/api/v1/namespaces/" + namespace + "/finalize").andReturn(status, body).always();
+  }
+
+  private static ClusterDiagnosisSpec remediation(Mode mode, Consumer<RemediationSettings> settings) {
+    RemediationSettings remediation = new RemediationSettings();
+    remediation.setMode(mode);
+    remediation.setThresholds(Map.of(FINALIZE, "1s"));
+    settings.accept(remediation);
+    RuleSettings rules = new RuleSettings();
+    rules.setThresholds(Map.of(STUCK, "1s"));
+    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
+    spec.setRules(rules);
+    spec.setRemediation(remediation);
+    return spec;
+  }
+
+  private RemediationRecord awaitRecord(String diagnosis, String outcome) {
+    return await().atMost(TestCluster.TIMEOUT).until(() -> {
+      List<RemediationRecord> records = cluster.status(diagnosis) == null ? null
+          : cluster.status(diagnosis).getRemediations();
+      return records == null ? null
+          : records.stream().filter(r -> outcome.equals(r.getOutcome())).findFirst().orElse(null);
+    }, java.util.Objects::nonNull);
+  }
+
+  /** Writes the operator sent to anything but its own ClusterDiagnosis status and Events. */
+  private List<RecordedRequest> writesToUserObjects() throws InterruptedException {
+    for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
+      if (OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
+        operatorRequests.add(r);
+      }
+    }
+    return operatorRequests.stream()
+        .filter(r -> !r.getMethod().equals("GET"))
+        .filter(r -> !URI.create(r.getPath()).getPath().endsWith("/events"))
+        .filter(r -> !URI.create(r.getPath()).getPath().matches("/apis/clusterdoc.io/v1alpha1/clusterdiagnoses/[^/]+/status"))
+        .toList();
+  }
+
+  private RecordedRequest onlyWrite() throws InterruptedException {
+    List<RecordedRequest> writes = writesToUserObjects();
+    assertThat(writes).hasSize(1);
+    return writes.get(0);
+  }
+
+  private double remediations(String action, String outcome) {
+    return Scrape.of(URI.create("http://127.0.0.1:" + operator.metricsPort() + "/metrics"))
+        .value("clusterdoc_remediations_total", "action", action, "outcome", outcome).orElseThrow();
+  }
+
+  private List<Event> eventsAbout(String objectName, String reason) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> objectName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .toList();
+  }
+}
