@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clusterdoc.rules.RuleCatalog;
+import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
+import io.clusterdoc.api.v1alpha1.RemediationSettings;
+import io.clusterdoc.remediation.Consent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -15,10 +19,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -32,12 +37,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every request the operator makes while it lists, watches, reads a log, writes status and records Events is one
- * that the ClusterRole in deploy/rbac.yaml allows: a verb the code uses but the role lacks would make every such
+ * that the ClusterRole in deploy/base/rbac.yaml allows, and what remediation adds is allowed by
+ * deploy/remediation/rbac.yaml and not by the base: a verb the code uses but the role lacks would make every such
  * request fail on a real cluster, which the test API server (no authorization) would never show.
  */
 @EnableKubernetesMockClient(crud = true)
 class RbacCoversOperatorRequestsTest {
   private static final String OPERATOR_AGENT = "clusterdoc-operator-under-test";
+  private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+  private static final Path BASE_ROLE = Path.of("deploy/base/rbac.yaml");
+  private static final Path REMEDIATION_ROLE = Path.of("deploy/remediation/rbac.yaml");
   private static final String LOG_PATH = "/api/v1/namespaces/kube-system/pods/coredns-7db6d8ff4d-lp2xq/log"
       + "?pretty=false&container=coredns&previous=true&tailLines=200";
 
@@ -60,32 +69,72 @@ class RbacCoversOperatorRequestsTest {
     cluster.create(client.getKubernetesSerialization()
         .unmarshal(getClass().getResourceAsStream("coredns-crash-looping.yaml"), Pod.class));
     cluster.terminatingNamespace("doomed");
-    Set<Access> used = new TreeSet<>(Comparator.comparing(Access::toString));
-    try (KubernetesClient operatorClient = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
-        DiagnosisOperator operator = new DiagnosisOperator(operatorClient, TestCluster.fastSettings(),
-            RuleCatalog.all(), Clock.systemUTC())) {
-      operator.start();
+
+    Set<Access> used = operatorAccesses(() -> {
       cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("namespace-stuck-terminating", "1s"))));
       cluster.awaitFinding("cluster", "coredns-loop-detected", "coredns-7db6d8ff4d-lp2xq");
       cluster.awaitFinding("cluster", "namespace-stuck-terminating", "doomed");
       await().atMost(TestCluster.TIMEOUT)
           .until(() -> client.v1().events().inAnyNamespace().list().getItems().size() >= 2);
-    }
-    for (RecordedRequest request; (request = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null; ) {
-      if (OPERATOR_AGENT.equals(request.getHeader("User-Agent"))) {
-        access(request).ifPresent(used::add);
-      }
-    }
+    });
 
     assertThat(used).extracting(Access::toString)
         .as("the scenario exercised list, watch, the log, the status patch and Event creation")
         .contains("list pods", "watch pods", "get pods/log", "patch clusterdoc.io/clusterdiagnoses/status",
             "create events");
-    List<PolicyRule> granted = clusterRole().getRules();
-    assertThat(used).allSatisfy(access ->
-        assertThat(granted.stream().anyMatch(rule -> allows(rule, access))).as("deploy/rbac.yaml allows " + access)
-            .isTrue());
+    assertThat(used).allSatisfy(access -> assertThat(allowed(access, BASE_ROLE)).as(BASE_ROLE + " allows " + access)
+        .isTrue());
+  }
+
+  @Test
+  void onlyTheRemediationClusterRoleAllowsWhatRemediationWrites() throws Exception {
+    TestCluster cluster = new TestCluster(client).withCrd();
+    server.expect().put().withPath("/api/v1/namespaces/doomed/finalize")
+        .andReturn(200, "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"doomed\"}}")
+        .always();
+    cluster.create(new NamespaceBuilder().withNewMetadata().withName("doomed")
+        .withAnnotations(Map.of(Consent.ANNOTATION, "true")).withFinalizers(TestCluster.HOLD).endMetadata()
+        .withNewSpec().withFinalizers("kubernetes").endSpec().build());
+    client.namespaces().withName("doomed").delete();
+
+    Set<Access> used = operatorAccesses(() -> {
+      ClusterDiagnosisSpec spec = withRules(r -> r.setThresholds(Map.of("namespace-stuck-terminating", "1s")));
+      RemediationSettings remediation = new RemediationSettings();
+      remediation.setMode(RemediationSettings.Mode.ENABLED);
+      remediation.setThresholds(Map.of("finalize-namespace", "1s"));
+      spec.setRemediation(remediation);
+      cluster.createDiagnosis("cluster", spec);
+      await().atMost(TestCluster.TIMEOUT).until(() -> cluster.status("cluster") != null
+          && cluster.status("cluster").getRemediations() != null);
+    });
+
+    Access finalize = new Access("", "namespaces/finalize", "update");
+    assertThat(used).contains(finalize);
+    assertThat(allowed(finalize, BASE_ROLE)).as("the base role stays read-only").isFalse();
+    assertThat(used).allSatisfy(access -> assertThat(allowed(access, BASE_ROLE) || allowed(access, REMEDIATION_ROLE))
+        .as("the base or the remediation role allows " + access).isTrue());
+  }
+
+  /** What the operator asked the API server for while the scenario ran. */
+  private Set<Access> operatorAccesses(Runnable scenario) throws InterruptedException {
+    try (KubernetesClient operatorClient = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
+        DiagnosisOperator operator = new DiagnosisOperator(operatorClient, TestCluster.fastSettings(),
+            RuleCatalog.all(), Clock.systemUTC())) {
+      operator.start();
+      scenario.run();
+    }
+    Set<Access> used = new TreeSet<>(Comparator.comparing(Access::toString));
+    for (RecordedRequest request; (request = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null; ) {
+      if (OPERATOR_AGENT.equals(request.getHeader("User-Agent"))) {
+        access(request).ifPresent(used::add);
+      }
+    }
+    return used;
+  }
+
+  private boolean allowed(Access access, Path roleFile) throws IOException {
+    return clusterRole(roleFile).getRules().stream().anyMatch(rule -> allows(rule, access));
   }
 
   private static boolean allows(PolicyRule rule, Access access) {
@@ -93,8 +142,8 @@ class RbacCoversOperatorRequestsTest {
         && rule.getVerbs().contains(access.verb());
   }
 
-  private ClusterRole clusterRole() throws IOException {
-    try (InputStream rbac = new FileInputStream("deploy/rbac.yaml")) {
+  private ClusterRole clusterRole(Path file) throws IOException {
+    try (InputStream rbac = Files.newInputStream(file)) {
       List<HasMetadata> objects = client.load(rbac).items();
       return objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).findFirst()
           .orElseThrow();
@@ -115,7 +164,8 @@ class RbacCoversOperatorRequestsTest {
     }
     String group = core ? "" : parts[1];
     List<String> rest = List.of(parts).subList(start, parts.length);
-    if (rest.size() > 2 && rest.get(0).equals("namespaces")) {
+    // As the API server does: namespaces/{name}/status and /finalize are subresources of the namespace itself.
+    if (rest.size() > 2 && rest.get(0).equals("namespaces") && !NAMESPACE_SUBRESOURCES.contains(rest.get(2))) {
       rest = rest.subList(2, rest.size());
     }
     String resource = rest.get(0) + (rest.size() > 2 ? "/" + rest.get(2) : "");
