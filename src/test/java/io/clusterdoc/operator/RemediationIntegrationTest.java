@@ -12,11 +12,16 @@ import io.clusterdoc.api.v1alpha1.RuleSettings;
 import io.clusterdoc.remediation.Consent;
 import io.clusterdoc.rules.RuleCatalog;
 import io.clusterdoc.testing.Scrape;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.NamespaceConditionBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -127,6 +132,10 @@ class RemediationIntegrationTest {
 
     assertThat(record.getReason()).startsWith("NamespaceContentRemaining is True: objects remain in it");
     await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationSkipped").isEmpty());
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+    assertThat(cluster.status("cluster").getRemediations()).as("a refusal that does not change is said once")
+        .hasSize(1);
+    assertThat(eventsAbout("doomed", "RemediationSkipped")).hasSize(1);
     assertThat(writesToUserObjects()).isEmpty();
   }
 
@@ -173,6 +182,125 @@ class RemediationIntegrationTest {
   }
 
   @Test
+  void deletesOnlyTheEvictedPodsOfAConsentingController() throws Exception {
+    objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Applied");
+
+    assertThat(record.getAction()).isEqualTo("delete-evicted-pods");
+    assertThat(record.getObject().getKind()).isEqualTo("ReplicaSet");
+    List<RecordedRequest> deletes = writesToUserObjects();
+    assertThat(deletes).extracting(RecordedRequest::getMethod).containsOnly("DELETE");
+    assertThat(deletes).extracting(RecordedRequest::getPath).containsExactlyInAnyOrder(
+        "/api/v1/namespaces/shop/pods/web-7c9f8d6b5-2lq8v", "/api/v1/namespaces/shop/pods/web-7c9f8d6b5-k8d2x");
+    assertThat(deletes).allSatisfy(delete -> assertThat(delete.getUtf8Body()).contains("\"preconditions\"")
+        .contains("\"resourceVersion\""));
+    assertThat(client.pods().inNamespace("shop").withName("web-7c9f8d6b5-x9n4q").get()).as("the running pod stays")
+        .isNotNull();
+    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("web-7c9f8d6b5", "RemediationApplied").isEmpty());
+  }
+
+  @Test
+  void evictedPodsAreKeptForInspectionUntilTheyAreOldEnough() throws Exception {
+    objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED,
+        r -> r.setThresholds(Map.of("delete-evicted-pods", "3650d"))));
+
+    RemediationRecord record = awaitRecord("cluster", "Skipped");
+
+    assertThat(record.getAction()).isEqualTo("delete-evicted-pods");
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
+  void namesTheHandWrittenEndpointsPortAfterTheServicePort() throws Exception {
+    consentingNamespace("shop");
+    cluster.create(fixture("selectorless-service.yaml", Service.class));
+    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Applied");
+
+    assertThat(record.getAction()).isEqualTo("name-endpoints-ports");
+    RecordedRequest patch = onlyWrite();
+    assertThat(patch.getMethod()).isEqualTo("PATCH");
+    assertThat(patch.getHeader("Content-Type")).startsWith("application/json-patch+json");
+    assertThat(client.endpoints().inNamespace("shop").withName("legacy-api").get().getSubsets().get(0).getPorts()
+        .get(0).getName()).isEqualTo("http");
+    await().atMost(TestCluster.TIMEOUT).until(() -> cluster.findings("cluster").stream()
+        .noneMatch(f -> f.getRule().equals("endpoints-port-name-mismatch")));
+  }
+
+  @Test
+  void endpointsOfAServiceWithASelectorAreLeftToTheEndpointsController() throws Exception {
+    consentingNamespace("shop");
+    Service service = fixture("selectorless-service.yaml", Service.class);
+    service.getSpec().setSelector(Map.of("app", "legacy-api"));
+    cluster.create(service);
+    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Skipped");
+
+    assertThat(record.getAction()).isEqualTo("name-endpoints-ports");
+    assertThat(record.getReason()).contains("selector");
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
+  void forceDeletesAPodStuckOnANodeThatStoppedReporting() throws Exception {
+    objects("remediation-stuck-pod.yaml").forEach(cluster::create);
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Applied");
+
+    assertThat(record.getAction()).isEqualTo("force-delete-stuck-pod");
+    RecordedRequest delete = onlyWrite();
+    assertThat(delete.getPath()).isEqualTo("/api/v1/namespaces/batch/pods/report-builder-5d8f7b9c6-qt7wz");
+    assertThat(delete.getUtf8Body()).contains("\"gracePeriodSeconds\":0").contains("\"preconditions\"");
+  }
+
+  @Test
+  void aPodOnAReadyNodeIsLeftToItsKubelet() throws Exception {
+    List<HasMetadata> objects = objects("remediation-stuck-pod.yaml");
+    objects.stream().filter(Node.class::isInstance).map(Node.class::cast).forEach(node ->
+        node.getStatus().getConditions().get(0).setStatus("True"));
+    objects.forEach(cluster::create);
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+
+    RemediationRecord record = awaitRecord("cluster", "Skipped");
+
+    assertThat(record.getAction()).isEqualTo("force-delete-stuck-pod");
+    assertThat(record.getReason()).contains("worker-9");
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
+  void aDryRunOfEveryActionRecordsWhatItWouldDoAndWritesNothing() throws Exception {
+    terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
+    objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    objects("remediation-stuck-pod.yaml").forEach(cluster::create);
+    cluster.create(fixture("selectorless-service.yaml", Service.class));
+    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    operator.start();
+    cluster.createDiagnosis("cluster", remediation(Mode.DRY_RUN, r -> { }));
+
+    await().atMost(TestCluster.TIMEOUT).until(() -> dryRuns("cluster").size() == 4);
+
+    assertThat(dryRuns("cluster")).extracting(RemediationRecord::getAction).containsExactlyInAnyOrder(FINALIZE,
+        "delete-evicted-pods", "name-endpoints-ports", "force-delete-stuck-pod");
+    assertThat(dryRuns("cluster")).allSatisfy(r -> assertThat(r.getReason()).startsWith("would "));
+    assertThat(writesToUserObjects()).isEmpty();
+  }
+
+  @Test
   void anUnknownRuleInTheRemediationSpecIsReportedInTheReadyCondition() {
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> r.setRules(List.of("node-pressure"))));
@@ -193,6 +321,26 @@ class RemediationIntegrationTest {
         .withFinalizers(TestCluster.HOLD).endMetadata().withNewSpec().withFinalizers("kubernetes").endSpec()
         .withNewStatus().withPhase("Active").withConditions(conditions).endStatus().build());
     client.namespaces().withName(name).delete();
+  }
+
+  private void consentingNamespace(String name) {
+    cluster.create(new NamespaceBuilder().withNewMetadata().withName(name)
+        .withAnnotations(Map.of(Consent.ANNOTATION, "true")).endMetadata().build());
+  }
+
+  private List<RemediationRecord> dryRuns(String diagnosis) {
+    List<RemediationRecord> records = cluster.status(diagnosis) == null ? null
+        : cluster.status(diagnosis).getRemediations();
+    return records == null ? List.of() : records.stream().filter(r -> "DryRun".equals(r.getOutcome())).toList();
+  }
+
+  private List<HasMetadata> objects(String name) {
+    return client.getKubernetesSerialization().<KubernetesList>unmarshal(getClass().getResourceAsStream(name))
+        .getItems();
+  }
+
+  private <T extends HasMetadata> T fixture(String name, Class<T> type) {
+    return client.getKubernetesSerialization().unmarshal(getClass().getResourceAsStream(name), type);
   }
 
   /** The test API server has no finalize subresource: answer it the way a real one does. */
