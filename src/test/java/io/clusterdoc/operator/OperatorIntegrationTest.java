@@ -12,9 +12,7 @@ import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -62,7 +60,7 @@ class OperatorIntegrationTest {
 
   @Test
   void publishesFindingsAndEventsThenClearsThemWhenTheObjectIsFixed() {
-    Node pressured = cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
+    Node pressured = cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
@@ -77,8 +75,8 @@ class OperatorIntegrationTest {
       assertThat(c.getType()).isEqualTo("Ready");
       assertThat(c.getStatus()).isEqualTo("True");
     });
-    await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressure").size() == 1);
-    Event event = eventsAbout("worker-1", "NodePressure").get(0);
+    await().atMost(TIMEOUT).until(() -> cluster.eventsAbout("worker-1", "NodePressure").size() == 1);
+    Event event = cluster.eventsAbout("worker-1", "NodePressure").get(0);
     assertThat(event.getType()).isEqualTo("Warning");
     assertThat(event.getInvolvedObject().getKind()).isEqualTo("Node");
     assertThat(event.getMessage()).contains("DiskPressure");
@@ -86,8 +84,8 @@ class OperatorIntegrationTest {
     client.resource(relieved(pressured)).update();
 
     await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").stream().noneMatch(f -> f.getRule().equals("node-pressure")));
-    await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressureResolved").size() == 1);
-    assertThat(eventsAbout("worker-1", "NodePressure")).as("no Event per re-evaluation").hasSize(1);
+    await().atMost(TIMEOUT).until(() -> cluster.eventsAbout("worker-1", "NodePressureResolved").size() == 1);
+    assertThat(cluster.eventsAbout("worker-1", "NodePressure")).as("no Event per re-evaluation").hasSize(1);
   }
 
   @Test
@@ -103,13 +101,13 @@ class OperatorIntegrationTest {
     cluster.releaseNamespace("doomed");
 
     await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").isEmpty());
-    await().atMost(TIMEOUT).until(() -> eventsAbout("doomed", "NamespaceStuckTerminatingResolved").size() == 1);
+    await().atMost(TIMEOUT).until(() -> cluster.eventsAbout("doomed", "NamespaceStuckTerminatingResolved").size() == 1);
   }
 
   @Test
   void fixingTheEndpointsResolvesTheServiceFinding() {
-    cluster.create(fixture("selectorless-service.yaml", Service.class));
-    Endpoints endpoints = cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
+    Endpoints endpoints = cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
@@ -125,28 +123,28 @@ class OperatorIntegrationTest {
 
   @Test
   void aRestartedOperatorKeepsFirstSeenAndRecordsNoEventTwice() {
-    cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
+    cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
     StatusFinding before = cluster.awaitFinding("cluster", "node-pressure", "worker-1");
-    await().atMost(TIMEOUT).until(() -> eventsAbout("worker-1", "NodePressure").size() == 1);
+    await().atMost(TIMEOUT).until(() -> cluster.eventsAbout("worker-1", "NodePressure").size() == 1);
     operator.close();
 
-    cluster.create(fixture("selectorless-service.yaml", Service.class));
-    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
+    cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator = new DiagnosisOperator(client, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
 
     cluster.awaitFinding("cluster", "endpoints-port-name-mismatch", "legacy-api");
     StatusFinding after = cluster.awaitFinding("cluster", "node-pressure", "worker-1");
     assertThat(after.getFirstSeen()).isEqualTo(before.getFirstSeen());
-    assertThat(eventsAbout("worker-1", "NodePressure")).hasSize(1);
-    assertThat(eventsAbout("legacy-api", "EndpointsPortNameMismatch")).hasSize(1);
+    assertThat(cluster.eventsAbout("worker-1", "NodePressure")).hasSize(1);
+    assertThat(cluster.eventsAbout("legacy-api", "EndpointsPortNameMismatch")).hasSize(1);
   }
 
   @Test
   void aSettledDiagnosisIsNotWrittenAgain() {
-    cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
+    cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
     cluster.awaitFinding("cluster", "node-pressure", "worker-1");
@@ -159,7 +157,7 @@ class OperatorIntegrationTest {
 
   @Test
   void aDeletedDiagnosisStopsRecordingEvents() {
-    Node pressured = cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
+    Node pressured = cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
     cluster.awaitFinding("cluster", "node-pressure", "worker-1");
@@ -170,14 +168,14 @@ class OperatorIntegrationTest {
     client.resource(relieved(pressured)).update();
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-        .until(() -> eventsAbout("worker-1", "NodePressureResolved").isEmpty());
+        .until(() -> cluster.eventsAbout("worker-1", "NodePressureResolved").isEmpty());
   }
 
   @Test
   void readsTheLogOfACrashLoopingCorednsToFindTheLoop() {
     server.expect().get().withPath(LOOP_LOG_PATH)
         .andReturn(200, "[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone \".\"\n").always();
-    cluster.create(fixture("coredns-crash-looping.yaml", Pod.class));
+    cluster.create(cluster.fixture("coredns-crash-looping.yaml", Pod.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
@@ -189,7 +187,7 @@ class OperatorIntegrationTest {
   void withoutPermissionToReadLogsTheOtherRulesGoOn() {
     server.expect().get().withPath(LOOP_LOG_PATH).andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
         + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}").always();
-    cluster.create(fixture("coredns-crash-looping.yaml", Pod.class));
+    cluster.create(cluster.fixture("coredns-crash-looping.yaml", Pod.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
@@ -200,7 +198,7 @@ class OperatorIntegrationTest {
 
   @Test
   void aWarningEventAboutAPendingPodRaisesTheFindingItExplains() {
-    Pod pending = cluster.create(fixture("sandbox-pending-pod.yaml", Pod.class));
+    Pod pending = cluster.create(cluster.fixture("sandbox-pending-pod.yaml", Pod.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
     await().atMost(TIMEOUT).until(() -> cluster.status("cluster") != null);
@@ -224,8 +222,8 @@ class OperatorIntegrationTest {
 
   @Test
   void aServiceAndAWebhookRecoverWhenTheirEndpointsBecomeReady() {
-    objects("orders-api.yaml").forEach(cluster::create);
-    cluster.create(fixture("orders-policy-webhook.yaml", ValidatingWebhookConfiguration.class));
+    cluster.objects("orders-api.yaml").forEach(cluster::create);
+    cluster.create(cluster.fixture("orders-policy-webhook.yaml", ValidatingWebhookConfiguration.class));
     operator.start();
     cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of("service-no-endpoints", "1s"))));
 
@@ -236,7 +234,7 @@ class OperatorIntegrationTest {
     endpoints.getSubsets().get(0).setAddresses(endpoints.getSubsets().get(0).getNotReadyAddresses());
     endpoints.getSubsets().get(0).setNotReadyAddresses(List.of());
     client.resource(endpoints).update();
-    objects("orders-webhook-backend.yaml").forEach(cluster::create);
+    cluster.objects("orders-webhook-backend.yaml").forEach(cluster::create);
 
     await().atMost(TIMEOUT).until(() -> cluster.findings("cluster").stream()
         .noneMatch(f -> f.getRule().equals("service-no-endpoints") || f.getRule().equals("webhook-service-unavailable")));
@@ -244,7 +242,7 @@ class OperatorIntegrationTest {
 
   @Test
   void tlsSecretsAreWatchedOnlyWhenEnabled() {
-    cluster.create(fixture("expired-tls-secret.yaml", Secret.class));
+    cluster.create(cluster.fixture("expired-tls-secret.yaml", Secret.class));
     operator.close();
     operator = new DiagnosisOperator(client, TestCluster.fastSettings().withTlsSecrets(true), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
@@ -257,8 +255,8 @@ class OperatorIntegrationTest {
 
   @Test
   void withoutTlsSecretsEnabledSecretsAreNotRead() {
-    cluster.create(fixture("expired-tls-secret.yaml", Secret.class));
-    cluster.create(fixture("node-under-disk-pressure.yaml", Node.class));
+    cluster.create(cluster.fixture("expired-tls-secret.yaml", Secret.class));
+    cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
@@ -277,15 +275,6 @@ class OperatorIntegrationTest {
     assertThat(ready.getMessage()).contains("spec.rules.disabled[1]").contains("no-such-rule");
   }
 
-  private List<HasMetadata> objects(String name) {
-    return client.getKubernetesSerialization().<KubernetesList>unmarshal(getClass().getResourceAsStream(name))
-        .getItems();
-  }
-
-  private <T extends HasMetadata> T fixture(String name, Class<T> type) {
-    return client.getKubernetesSerialization().unmarshal(getClass().getResourceAsStream(name), type);
-  }
-
   private static Node relieved(Node node) {
     return new NodeBuilder(node).withMetadata(new ObjectMetaBuilder(node.getMetadata()).withResourceVersion(null).build())
         .editStatus()
@@ -297,12 +286,6 @@ class OperatorIntegrationTest {
     ClusterDiagnosisStatus status = cluster.status(diagnosis);
     return status == null ? Optional.empty()
         : status.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst();
-  }
-
-  private List<Event> eventsAbout(String objectName, String reason) {
-    return client.v1().events().inAnyNamespace().list().getItems().stream()
-        .filter(e -> objectName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
-        .toList();
   }
 
 }

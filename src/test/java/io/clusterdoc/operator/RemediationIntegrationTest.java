@@ -13,9 +13,7 @@ import io.clusterdoc.remediation.Consent;
 import io.clusterdoc.rules.RuleCatalog;
 import io.clusterdoc.testing.Scrape;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
@@ -90,7 +88,7 @@ class RemediationIntegrationTest {
     Namespace sent = client.getKubernetesSerialization().unmarshal(finalize.getUtf8Body(), Namespace.class);
     assertThat(sent.getSpec().getFinalizers()).isEmpty();
     assertThat(sent.getMetadata().getResourceVersion()).as("conditional on what was read").isNotBlank();
-    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationApplied").isEmpty());
+    await().atMost(TestCluster.TIMEOUT).until(() -> !cluster.eventsAbout("doomed", "RemediationApplied").isEmpty());
     assertThat(remediations(FINALIZE, "applied")).isEqualTo(1.0);
   }
 
@@ -103,7 +101,7 @@ class RemediationIntegrationTest {
     RemediationRecord record = awaitRecord("cluster", "DryRun");
 
     assertThat(record.getReason()).startsWith("would clear spec.finalizers [kubernetes] of namespace doomed");
-    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationDryRun").isEmpty());
+    await().atMost(TestCluster.TIMEOUT).until(() -> !cluster.eventsAbout("doomed", "RemediationDryRun").isEmpty());
     assertThat(writesToUserObjects()).isEmpty();
     assertThat(remediations(FINALIZE, "dry_run")).isEqualTo(1.0);
   }
@@ -131,11 +129,11 @@ class RemediationIntegrationTest {
     RemediationRecord record = awaitRecord("cluster", "Skipped");
 
     assertThat(record.getReason()).startsWith("NamespaceContentRemaining is True: objects remain in it");
-    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationSkipped").isEmpty());
+    await().atMost(TestCluster.TIMEOUT).until(() -> !cluster.eventsAbout("doomed", "RemediationSkipped").isEmpty());
     await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
     assertThat(cluster.status("cluster").getRemediations()).as("a refusal that does not change is said once")
         .hasSize(1);
-    assertThat(eventsAbout("doomed", "RemediationSkipped")).hasSize(1);
+    assertThat(cluster.eventsAbout("doomed", "RemediationSkipped")).hasSize(1);
     assertThat(writesToUserObjects()).isEmpty();
   }
 
@@ -178,12 +176,12 @@ class RemediationIntegrationTest {
     RemediationRecord record = awaitRecord("cluster", "Failed");
 
     assertThat(record.getReason()).contains("forbidden").contains("deploy/remediation");
-    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("doomed", "RemediationFailed").isEmpty());
+    await().atMost(TestCluster.TIMEOUT).until(() -> !cluster.eventsAbout("doomed", "RemediationFailed").isEmpty());
   }
 
   @Test
   void deletesOnlyTheEvictedPodsOfAConsentingController() throws Exception {
-    objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
 
@@ -199,12 +197,12 @@ class RemediationIntegrationTest {
         .contains("\"resourceVersion\""));
     assertThat(client.pods().inNamespace("shop").withName("web-7c9f8d6b5-x9n4q").get()).as("the running pod stays")
         .isNotNull();
-    await().atMost(TestCluster.TIMEOUT).until(() -> !eventsAbout("web-7c9f8d6b5", "RemediationApplied").isEmpty());
+    await().atMost(TestCluster.TIMEOUT).until(() -> !cluster.eventsAbout("web-7c9f8d6b5", "RemediationApplied").isEmpty());
   }
 
   @Test
   void evictedPodsAreKeptForInspectionUntilTheyAreOldEnough() throws Exception {
-    objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED,
         r -> r.setThresholds(Map.of("delete-evicted-pods", "3650d"))));
@@ -218,8 +216,8 @@ class RemediationIntegrationTest {
   @Test
   void namesTheHandWrittenEndpointsPortAfterTheServicePort() throws Exception {
     consentingNamespace("shop");
-    cluster.create(fixture("selectorless-service.yaml", Service.class));
-    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
+    cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
 
@@ -238,10 +236,10 @@ class RemediationIntegrationTest {
   @Test
   void endpointsOfAServiceWithASelectorAreLeftToTheEndpointsController() throws Exception {
     consentingNamespace("shop");
-    Service service = fixture("selectorless-service.yaml", Service.class);
+    Service service = cluster.fixture("selectorless-service.yaml", Service.class);
     service.getSpec().setSelector(Map.of("app", "legacy-api"));
     cluster.create(service);
-    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
 
@@ -254,7 +252,7 @@ class RemediationIntegrationTest {
 
   @Test
   void forceDeletesAPodStuckOnANodeThatStoppedReporting() throws Exception {
-    objects("remediation-stuck-pod.yaml").forEach(cluster::create);
+    cluster.objects("remediation-stuck-pod.yaml").forEach(cluster::create);
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
 
@@ -268,7 +266,7 @@ class RemediationIntegrationTest {
 
   @Test
   void aPodOnAReadyNodeIsLeftToItsKubelet() throws Exception {
-    List<HasMetadata> objects = objects("remediation-stuck-pod.yaml");
+    List<HasMetadata> objects = cluster.objects("remediation-stuck-pod.yaml");
     objects.stream().filter(Node.class::isInstance).map(Node.class::cast).forEach(node ->
         node.getStatus().getConditions().get(0).setStatus("True"));
     objects.forEach(cluster::create);
@@ -285,10 +283,10 @@ class RemediationIntegrationTest {
   @Test
   void aDryRunOfEveryActionRecordsWhatItWouldDoAndWritesNothing() throws Exception {
     terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
-    objects("remediation-evicted-pods.yaml").forEach(cluster::create);
-    objects("remediation-stuck-pod.yaml").forEach(cluster::create);
-    cluster.create(fixture("selectorless-service.yaml", Service.class));
-    cluster.create(fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    cluster.objects("remediation-stuck-pod.yaml").forEach(cluster::create);
+    cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
+    cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.DRY_RUN, r -> { }));
 
@@ -332,15 +330,6 @@ class RemediationIntegrationTest {
     List<RemediationRecord> records = cluster.status(diagnosis) == null ? null
         : cluster.status(diagnosis).getRemediations();
     return records == null ? List.of() : records.stream().filter(r -> "DryRun".equals(r.getOutcome())).toList();
-  }
-
-  private List<HasMetadata> objects(String name) {
-    return client.getKubernetesSerialization().<KubernetesList>unmarshal(getClass().getResourceAsStream(name))
-        .getItems();
-  }
-
-  private <T extends HasMetadata> T fixture(String name, Class<T> type) {
-    return client.getKubernetesSerialization().unmarshal(getClass().getResourceAsStream(name), type);
   }
 
   /** The test API server has no finalize subresource: answer it the way a real one does. */
@@ -398,9 +387,4 @@ class RemediationIntegrationTest {
         .value("clusterdoc_remediations_total", "action", action, "outcome", outcome).orElseThrow();
   }
 
-  private List<Event> eventsAbout(String objectName, String reason) {
-    return client.v1().events().inAnyNamespace().list().getItems().stream()
-        .filter(e -> objectName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
-        .toList();
-  }
 }

@@ -7,7 +7,9 @@ import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
 import io.clusterdoc.api.v1alpha1.RuleSettings;
 import io.clusterdoc.api.v1alpha1.StatusFinding;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -71,6 +73,24 @@ final class TestCluster {
     Namespace namespace = client.namespaces().withName(name).get();
     namespace.getMetadata().setFinalizers(List.of());
     client.resource(namespace).update();
+  }
+
+  /** A List fixture stored beside the operator tests, as kubectl get -o yaml prints it. */
+  List<HasMetadata> objects(String fixture) {
+    return client.getKubernetesSerialization().<KubernetesList>unmarshal(TestCluster.class.getResourceAsStream(fixture))
+        .getItems();
+  }
+
+  /** A one-object fixture stored beside the operator tests. */
+  <T extends HasMetadata> T fixture(String fixture, Class<T> type) {
+    return client.getKubernetesSerialization().unmarshal(TestCluster.class.getResourceAsStream(fixture), type);
+  }
+
+  /** The Events about the named object with this reason. */
+  List<Event> eventsAbout(String objectName, String reason) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> objectName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .toList();
   }
 
   static ClusterDiagnosisSpec withRules(Consumer<RuleSettings> settings) {
