@@ -1,5 +1,6 @@
 package io.clusterdoc.remediation;
 
+import io.clusterdoc.remediation.actions.DeleteEvictedPods;
 import io.clusterdoc.remediation.actions.FinalizeNamespace;
 import java.util.List;
 
@@ -9,6 +10,6 @@ public final class RemediationCatalog {
   }
 
   public static List<RemediationAction> all() {
-    return List.of(new FinalizeNamespace());
+    return List.of(new FinalizeNamespace(), new DeleteEvictedPods());
   }
 }
