@@ -2,6 +2,7 @@ package io.clusterdoc.remediation;
 
 import io.clusterdoc.remediation.actions.DeleteEvictedPods;
 import io.clusterdoc.remediation.actions.FinalizeNamespace;
+import io.clusterdoc.remediation.actions.NameEndpointsPorts;
 import java.util.List;
 
 /** Every remediation action, one per rule at most. */
@@ -10,6 +11,6 @@ public final class RemediationCatalog {
   }
 
   public static List<RemediationAction> all() {
-    return List.of(new FinalizeNamespace(), new DeleteEvictedPods());
+    return List.of(new FinalizeNamespace(), new DeleteEvictedPods(), new NameEndpointsPorts());
   }
 }
