@@ -29,7 +29,7 @@ import java.util.Optional;
  */
 public final class DeleteEvictedPods implements RemediationAction {
   public static final String ID = "delete-evicted-pods";
-  /** Keeps one decision, its Event and its status record small; the rest go at the next review. */
+  /** Keeps one decision, its Event and its status record small; the rest go in a later decision. */
   static final int MAX_DELETIONS = 50;
 
   private static final Comparator<Evicted> OLDEST_FIRST = Comparator.comparing(Evicted::at)
@@ -76,8 +76,9 @@ public final class DeleteEvictedPods implements RemediationAction {
         .map(evicted -> (Write) new Write.DeletePod(evicted.pod(), false))
         .toList();
     String rest = due.size() > writes.size() ? "; deleting the " + writes.size() + " evicted first, the other "
-        + (due.size() - writes.size()) + " at the next review" : "";
-    return Decision.act(writes, due.size() + " pods of " + ofOwner + " " + evictedLongAgo + rest);
+        + (due.size() - writes.size()) + " in a later decision" : "";
+    String pods = due.size() == 1 ? "1 pod" : due.size() + " pods";
+    return Decision.act(writes, pods + " of " + ofOwner + " " + evictedLongAgo + rest);
   }
 
   private static boolean isEvicted(Pod pod) {

@@ -118,7 +118,9 @@ class DeleteEvictedPodsTest {
   @Test
   void thePodsOfAnotherControllerAreNeverDeleted() {
     assertThat(podNames(decideOn(WEB_RS, objects))).doesNotContain("api-5f7b9c8d4-9wq2n");
-    assertThat(podNames(decideOn("api-5f7b9c8d4", objects))).containsExactly("api-5f7b9c8d4-9wq2n");
+    Decision api = decideOn("api-5f7b9c8d4", objects);
+    assertThat(podNames(api)).containsExactly("api-5f7b9c8d4-9wq2n");
+    assertThat(api.reason()).isEqualTo("1 pod of ReplicaSet/api-5f7b9c8d4 evicted longer than 1h ago");
   }
 
   @Test
@@ -147,7 +149,7 @@ class DeleteEvictedPodsTest {
     assertThat(podNames(decision).subList(0, 3))
         .containsExactly(EVICTED_FIRST, EVICTED_SECOND, "web-6d4cf56db6-c00");
     assertThat(decision.reason()).isEqualTo("62 pods of ReplicaSet/web-6d4cf56db6 evicted longer than 1h ago; "
-        + "deleting the 50 evicted first, the other 12 at the next review");
+        + "deleting the 50 evicted first, the other 12 in a later decision");
   }
 
   @Test
