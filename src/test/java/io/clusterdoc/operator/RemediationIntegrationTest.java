@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.NamespaceConditionBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -252,7 +253,7 @@ class RemediationIntegrationTest {
 
   @Test
   void forceDeletesAPodStuckOnANodeThatStoppedReporting() throws Exception {
-    cluster.objects("remediation-stuck-pod.yaml").forEach(cluster::create);
+    stuckPod(cluster.objects("remediation-stuck-pod.yaml"));
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
 
@@ -269,7 +270,7 @@ class RemediationIntegrationTest {
     List<HasMetadata> objects = cluster.objects("remediation-stuck-pod.yaml");
     objects.stream().filter(Node.class::isInstance).map(Node.class::cast).forEach(node ->
         node.getStatus().getConditions().get(0).setStatus("True"));
-    objects.forEach(cluster::create);
+    stuckPod(objects);
     operator.start();
     cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
 
@@ -284,7 +285,7 @@ class RemediationIntegrationTest {
   void aDryRunOfEveryActionRecordsWhatItWouldDoAndWritesNothing() throws Exception {
     terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
     cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
-    cluster.objects("remediation-stuck-pod.yaml").forEach(cluster::create);
+    stuckPod(cluster.objects("remediation-stuck-pod.yaml"));
     cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
     cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
@@ -321,6 +322,28 @@ class RemediationIntegrationTest {
     client.namespaces().withName(name).delete();
   }
 
+  /**
+   * The fixture's pod stuck Terminating. The test API server removes a pod as soon as it has a deletionTimestamp
+   * and no finalizer, where a real one keeps it until its kubelet confirms; so the cache sees the pod held by a
+   * finalizer, and the fresh read, which the guards use, sees it as the API server shows it: without one.
+   */
+  private void stuckPod(List<HasMetadata> objects) {
+    objects.forEach(object -> {
+      if (object instanceof Pod pod) {
+        pod.getMetadata().setFinalizers(List.of(TestCluster.HOLD));
+      }
+      cluster.create(object);
+    });
+    Pod pod = objects.stream().filter(Pod.class::isInstance).map(Pod.class::cast).findFirst().orElseThrow();
+    String path = "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName();
+    client.resource(pod).delete();
+    Pod terminating = client.pods().inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName()).get();
+    terminating.getMetadata().setFinalizers(List.of());
+    server.expect().get().withPath(path)
+        .andReturn(200, client.getKubernetesSerialization().asJson(terminating)).always();
+  }
+
   private void consentingNamespace(String name) {
     cluster.create(new NamespaceBuilder().withNewMetadata().withName(name)
         .withAnnotations(Map.of(Consent.ANNOTATION, "true")).endMetadata().build());
@@ -346,7 +369,7 @@ class RemediationIntegrationTest {
     remediation.setThresholds(Map.of(FINALIZE, "1s"));
     settings.accept(remediation);
     RuleSettings rules = new RuleSettings();
-    rules.setThresholds(Map.of(STUCK, "1s"));
+    rules.setThresholds(Map.of(STUCK, "1s", "pod-stuck-terminating", "1s"));
     ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
     spec.setRules(rules);
     spec.setRemediation(remediation);

@@ -163,19 +163,19 @@ final class GeneratedCluster {
     ServiceBuilder service = new ServiceBuilder().withMetadata(meta(namespace, name)).withNewSpec()
         .withClusterIP("10.96.0." + (serial % 250 + 2))
         .addToPorts(new ServicePortBuilder().withName("http").withPort(80).withProtocol("TCP")
-            .withTargetPort(random.nextBoolean() ? new IntOrString(8080) : new IntOrString("web")).build())
+            .withTargetPort(random.nextInt(4) > 0 ? new IntOrString(8080) : new IntOrString("web")).build())
         .endSpec();
-    if (random.nextInt(4) == 0) {
+    if (random.nextInt(6) == 0) {
       service.editSpec().withSelector(Map.of("app", name)).endSpec();
     }
     objects.add(service.build());
     ObjectMeta endpointsMeta = meta(namespace, name);
-    if (random.nextInt(4) == 0) {
+    if (random.nextInt(6) == 0) {
       endpointsMeta.setLabels(Map.of("endpoints.kubernetes.io/managed-by", "endpoint-controller"));
     }
     EndpointsBuilder endpoints = new EndpointsBuilder().withMetadata(endpointsMeta).addNewSubset()
         .addNewAddress().withIp("10.0.0." + (serial % 250 + 2)).endAddress()
-        .addToPorts(new EndpointPortBuilder().withName(pick("", "web", "http")).withPort(pick(8080, 80))
+        .addToPorts(new EndpointPortBuilder().withName(pick("", "web", "web", "http")).withPort(pick(8080, 8080, 80))
             .withProtocol("TCP").build())
         .endSubset();
     if (random.nextInt(4) == 0) {
