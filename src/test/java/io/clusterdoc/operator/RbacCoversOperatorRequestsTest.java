@@ -1,16 +1,18 @@
 package io.clusterdoc.operator;
 
+import static io.clusterdoc.operator.TestCluster.withRemediation;
 import static io.clusterdoc.operator.TestCluster.withRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clusterdoc.rules.RuleCatalog;
-import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.RemediationSettings;
 import io.clusterdoc.remediation.Consent;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -87,30 +89,33 @@ class RbacCoversOperatorRequestsTest {
   }
 
   @Test
-  void onlyTheRemediationClusterRoleAllowsWhatRemediationWrites() throws Exception {
+  void onlyTheRemediationClusterRoleAllowsWhatRemediationDoes() throws Exception {
     TestCluster cluster = new TestCluster(client).withCrd();
-    server.expect().put().withPath("/api/v1/namespaces/doomed/finalize")
-        .andReturn(200, "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"doomed\"}}")
-        .always();
+    cluster.expectFinalize(server, "doomed", 200);
     cluster.create(new NamespaceBuilder().withNewMetadata().withName("doomed")
         .withAnnotations(Map.of(Consent.ANNOTATION, "true")).withFinalizers(TestCluster.HOLD).endMetadata()
         .withNewSpec().withFinalizers("kubernetes").endSpec().build());
     client.namespaces().withName("doomed").delete();
+    cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
+    cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
+    cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
+    cluster.stuckPod(server, cluster.objects("remediation-stuck-pod.yaml"));
 
     Set<Access> used = operatorAccesses(() -> {
-      ClusterDiagnosisSpec spec = withRules(r -> r.setThresholds(Map.of("namespace-stuck-terminating", "1s")));
-      RemediationSettings remediation = new RemediationSettings();
-      remediation.setMode(RemediationSettings.Mode.ENABLED);
-      remediation.setThresholds(Map.of("finalize-namespace", "1s"));
-      spec.setRemediation(remediation);
-      cluster.createDiagnosis("cluster", spec);
+      cluster.createDiagnosis("cluster", withRemediation(RemediationSettings.Mode.ENABLED, r -> { }));
       await().atMost(TestCluster.TIMEOUT).until(() -> cluster.status("cluster") != null
-          && cluster.status("cluster").getRemediations() != null);
+          && cluster.status("cluster").getRemediations() != null
+          && cluster.status("cluster").getRemediations().stream().filter(r -> "Applied".equals(r.getOutcome()))
+              .count() == 4);
     });
 
-    Access finalize = new Access("", "namespaces/finalize", "update");
-    assertThat(used).contains(finalize);
-    assertThat(allowed(finalize, BASE_ROLE)).as("the base role stays read-only").isFalse();
+    List<Access> writes = List.of(new Access("", "namespaces/finalize", "update"), new Access("", "pods", "delete"),
+        new Access("", "endpoints", "patch"));
+    assertThat(used).containsAll(writes).contains(new Access("storage.k8s.io", "volumeattachments", "list"),
+        new Access("apps", "replicasets", "get"));
+    for (Access write : writes) {
+      assertThat(allowed(write, BASE_ROLE)).as("the base role stays read-only: " + write).isFalse();
+    }
     assertThat(used).allSatisfy(access -> assertThat(allowed(access, BASE_ROLE) || allowed(access, REMEDIATION_ROLE))
         .as("the base or the remediation role allows " + access).isTrue());
   }

@@ -1,14 +1,12 @@
 package io.clusterdoc.operator;
 
+import static io.clusterdoc.operator.TestCluster.withRemediation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
-import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.RemediationRecord;
-import io.clusterdoc.api.v1alpha1.RemediationSettings;
 import io.clusterdoc.api.v1alpha1.RemediationSettings.Mode;
-import io.clusterdoc.api.v1alpha1.RuleSettings;
 import io.clusterdoc.remediation.Consent;
 import io.clusterdoc.rules.RuleCatalog;
 import io.clusterdoc.testing.Scrape;
@@ -19,7 +17,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.NamespaceConditionBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,10 +69,10 @@ class RemediationIntegrationTest {
 
   @Test
   void finalizesAConsentingNamespaceWithNothingLeftInIt() throws Exception {
-    expectFinalize("doomed", 200);
+    cluster.expectFinalize(server, "doomed", 200);
     terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Applied");
 
@@ -97,7 +93,7 @@ class RemediationIntegrationTest {
   void aDryRunRecordsTheDecisionAndWritesNothing() throws Exception {
     terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.DRY_RUN, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.DRY_RUN, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "DryRun");
 
@@ -111,7 +107,7 @@ class RemediationIntegrationTest {
   void withoutConsentNothingIsDecidedOrRecorded() throws Exception {
     terminating("doomed", Map.of());
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
     cluster.awaitFinding("cluster", STUCK, "doomed");
 
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
@@ -125,7 +121,7 @@ class RemediationIntegrationTest {
         .withType("NamespaceContentRemaining").withStatus("True").withReason("SomeResourcesRemain")
         .withMessage("Some resources are remaining: pods. has 1 resource instances").build());
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Skipped");
 
@@ -142,7 +138,7 @@ class RemediationIntegrationTest {
   void clusterdocsOwnNamespaceIsProtectedEvenWhenItConsents() throws Exception {
     terminating("clusterdoc", Map.of(Consent.ANNOTATION, "true"));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Skipped");
 
@@ -152,12 +148,12 @@ class RemediationIntegrationTest {
 
   @Test
   void theHourlyLimitHolds() throws Exception {
-    expectFinalize("first", 200);
-    expectFinalize("second", 200);
+    cluster.expectFinalize(server, "first", 200);
+    cluster.expectFinalize(server, "second", 200);
     terminating("first", Map.of(Consent.ANNOTATION, "true"));
     terminating("second", Map.of(Consent.ANNOTATION, "true"));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> r.setMaxActionsPerHour(1)));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> r.setMaxActionsPerHour(1)));
 
     awaitRecord("cluster", "RateLimited");
 
@@ -169,10 +165,10 @@ class RemediationIntegrationTest {
 
   @Test
   void aMissingPermissionIsRecordedAsAFailureThatNamesIt() throws Exception {
-    expectFinalize("doomed", 403);
+    cluster.expectFinalize(server, "doomed", 403);
     terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Failed");
 
@@ -184,7 +180,7 @@ class RemediationIntegrationTest {
   void deletesOnlyTheEvictedPodsOfAConsentingController() throws Exception {
     cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Applied");
 
@@ -205,7 +201,7 @@ class RemediationIntegrationTest {
   void evictedPodsAreKeptForInspectionUntilTheyAreOldEnough() throws Exception {
     cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED,
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED,
         r -> r.setThresholds(Map.of("delete-evicted-pods", "3650d"))));
 
     RemediationRecord record = awaitRecord("cluster", "Skipped");
@@ -220,7 +216,7 @@ class RemediationIntegrationTest {
     cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
     cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Applied");
 
@@ -242,7 +238,7 @@ class RemediationIntegrationTest {
     cluster.create(service);
     cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Skipped");
 
@@ -253,9 +249,9 @@ class RemediationIntegrationTest {
 
   @Test
   void forceDeletesAPodStuckOnANodeThatStoppedReporting() throws Exception {
-    stuckPod(cluster.objects("remediation-stuck-pod.yaml"));
+    cluster.stuckPod(server, cluster.objects("remediation-stuck-pod.yaml"));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Applied");
 
@@ -270,9 +266,9 @@ class RemediationIntegrationTest {
     List<HasMetadata> objects = cluster.objects("remediation-stuck-pod.yaml");
     objects.stream().filter(Node.class::isInstance).map(Node.class::cast).forEach(node ->
         node.getStatus().getConditions().get(0).setStatus("True"));
-    stuckPod(objects);
+    cluster.stuckPod(server, objects);
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> { }));
 
     RemediationRecord record = awaitRecord("cluster", "Skipped");
 
@@ -285,11 +281,11 @@ class RemediationIntegrationTest {
   void aDryRunOfEveryActionRecordsWhatItWouldDoAndWritesNothing() throws Exception {
     terminating("doomed", Map.of(Consent.ANNOTATION, "true"));
     cluster.objects("remediation-evicted-pods.yaml").forEach(cluster::create);
-    stuckPod(cluster.objects("remediation-stuck-pod.yaml"));
+    cluster.stuckPod(server, cluster.objects("remediation-stuck-pod.yaml"));
     cluster.create(cluster.fixture("selectorless-service.yaml", Service.class));
     cluster.create(cluster.fixture("unnamed-endpoints.yaml", Endpoints.class));
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.DRY_RUN, r -> { }));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.DRY_RUN, r -> { }));
 
     await().atMost(TestCluster.TIMEOUT).until(() -> dryRuns("cluster").size() == 4);
 
@@ -302,7 +298,7 @@ class RemediationIntegrationTest {
   @Test
   void anUnknownRuleInTheRemediationSpecIsReportedInTheReadyCondition() {
     operator.start();
-    cluster.createDiagnosis("cluster", remediation(Mode.ENABLED, r -> r.setRules(List.of("node-pressure"))));
+    cluster.createDiagnosis("cluster", withRemediation(Mode.ENABLED, r -> r.setRules(List.of("node-pressure"))));
 
     await().atMost(TestCluster.TIMEOUT).until(() -> {
       ClusterDiagnosis resource = client.resources(ClusterDiagnosis.class).withName("cluster").get();
@@ -322,28 +318,6 @@ class RemediationIntegrationTest {
     client.namespaces().withName(name).delete();
   }
 
-  /**
-   * The fixture's pod stuck Terminating. The test API server removes a pod as soon as it has a deletionTimestamp
-   * and no finalizer, where a real one keeps it until its kubelet confirms; so the cache sees the pod held by a
-   * finalizer, and the fresh read, which the guards use, sees it as the API server shows it: without one.
-   */
-  private void stuckPod(List<HasMetadata> objects) {
-    objects.forEach(object -> {
-      if (object instanceof Pod pod) {
-        pod.getMetadata().setFinalizers(List.of(TestCluster.HOLD));
-      }
-      cluster.create(object);
-    });
-    Pod pod = objects.stream().filter(Pod.class::isInstance).map(Pod.class::cast).findFirst().orElseThrow();
-    String path = "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName();
-    client.resource(pod).delete();
-    Pod terminating = client.pods().inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName()).get();
-    terminating.getMetadata().setFinalizers(List.of());
-    server.expect().get().withPath(path)
-        .andReturn(200, client.getKubernetesSerialization().asJson(terminating)).always();
-  }
-
   private void consentingNamespace(String name) {
     cluster.create(new NamespaceBuilder().withNewMetadata().withName(name)
         .withAnnotations(Map.of(Consent.ANNOTATION, "true")).endMetadata().build());
@@ -353,27 +327,6 @@ class RemediationIntegrationTest {
     List<RemediationRecord> records = cluster.status(diagnosis) == null ? null
         : cluster.status(diagnosis).getRemediations();
     return records == null ? List.of() : records.stream().filter(r -> "DryRun".equals(r.getOutcome())).toList();
-  }
-
-  /** The test API server has no finalize subresource: answer it the way a real one does. */
-  private void expectFinalize(String namespace, int status) {
-    String body = status == 200 ? "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + namespace
-        + "\"}}" : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\","
-        + "\"code\":403,\"message\":\"namespaces \\\"" + namespace + "\\\" is forbidden\"}";
-    server.expect().put().withPath("/api/v1/namespaces/" + namespace + "/finalize").andReturn(status, body).always();
-  }
-
-  private static ClusterDiagnosisSpec remediation(Mode mode, Consumer<RemediationSettings> settings) {
-    RemediationSettings remediation = new RemediationSettings();
-    remediation.setMode(mode);
-    remediation.setThresholds(Map.of(FINALIZE, "1s"));
-    settings.accept(remediation);
-    RuleSettings rules = new RuleSettings();
-    rules.setThresholds(Map.of(STUCK, "1s", "pod-stuck-terminating", "1s"));
-    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
-    spec.setRules(rules);
-    spec.setRemediation(remediation);
-    return spec;
   }
 
   private RemediationRecord awaitRecord(String diagnosis, String outcome) {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisStatus;
+import io.clusterdoc.api.v1alpha1.RemediationSettings;
+import io.clusterdoc.api.v1alpha1.RemediationSettings.Mode;
 import io.clusterdoc.api.v1alpha1.RuleSettings;
 import io.clusterdoc.api.v1alpha1.StatusFinding;
 import io.fabric8.kubernetes.api.model.Event;
@@ -13,13 +15,16 @@ import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -91,6 +96,53 @@ final class TestCluster {
     return client.v1().events().inAnyNamespace().list().getItems().stream()
         .filter(e -> objectName.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
         .toList();
+  }
+
+  /**
+   * The fixture's pod stuck Terminating. The test API server removes a pod as soon as it has a deletionTimestamp
+   * and no finalizer, where a real one keeps it until its kubelet confirms; so the cache sees the pod held by a
+   * finalizer, and the fresh read, which the guards use, sees it as the API server shows it: without one.
+   */
+  void stuckPod(KubernetesMockServer server, List<HasMetadata> objects) {
+    objects.forEach(object -> {
+      if (object instanceof Pod pod) {
+        pod.getMetadata().setFinalizers(List.of(HOLD));
+      }
+      create(object);
+    });
+    Pod pod = objects.stream().filter(Pod.class::isInstance).map(Pod.class::cast).findFirst().orElseThrow();
+    String path = "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName();
+    client.resource(pod).delete();
+    Pod terminating = client.pods().inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName()).get();
+    terminating.getMetadata().setFinalizers(List.of());
+    server.expect().get().withPath(path)
+        .andReturn(200, client.getKubernetesSerialization().asJson(terminating)).always();
+  }
+
+  /** The test API server has no finalize subresource: answer it the way a real one does. */
+  void expectFinalize(KubernetesMockServer server, String namespace, int status) {
+    String body = status == 200 ? "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + namespace
+        + "\"}}" : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\","
+        + "\"code\":403,\"message\":\"namespaces \\\"" + namespace + "\\\" is forbidden\"}";
+    server.expect().put().withPath("/api/v1/namespaces/" + namespace + "/finalize").andReturn(status, body).always();
+  }
+
+  /**
+   * A spec with remediation in this mode, and thresholds short enough for tests: namespaces and pods count as stuck
+   * after 1s, and a stuck namespace may be finalized after 1s.
+   */
+  static ClusterDiagnosisSpec withRemediation(Mode mode, Consumer<RemediationSettings> settings) {
+    RemediationSettings remediation = new RemediationSettings();
+    remediation.setMode(mode);
+    remediation.setThresholds(Map.of("finalize-namespace", "1s"));
+    settings.accept(remediation);
+    RuleSettings rules = new RuleSettings();
+    rules.setThresholds(Map.of("namespace-stuck-terminating", "1s", "pod-stuck-terminating", "1s"));
+    ClusterDiagnosisSpec spec = new ClusterDiagnosisSpec();
+    spec.setRules(rules);
+    spec.setRemediation(remediation);
+    return spec;
   }
 
   static ClusterDiagnosisSpec withRules(Consumer<RuleSettings> settings) {
