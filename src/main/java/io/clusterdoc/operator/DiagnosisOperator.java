@@ -110,7 +110,6 @@ public final class DiagnosisOperator implements AutoCloseable {
     watcher.start(settings.cacheSyncTimeout());
     operator.start();
     remediation.start(settings.remediationInterval());
-    leadership.operatorStarted();
   }
 
   /** The system namespaces and clusterdoc's own are never written to. */

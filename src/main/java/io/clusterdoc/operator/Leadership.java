@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this replica is the one that writes status, Events and remediations. With leader election,
- * java-operator-sdk's Lease decides and starts the controller on the leader only; every replica keeps its caches
- * and engines warm, so a standby takes over with current findings. Without it, the one replica writes once started.
+ * java-operator-sdk's Lease decides, and tells this class before it starts the controller on the leader; every
+ * replica keeps its caches warm, so a standby takes over with current objects. Without it, the one replica writes.
  */
 final class Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
@@ -38,6 +38,10 @@ final class Leadership {
     this.election = election;
     this.metrics = metrics;
     this.onLost = onLost;
+    // The only replica writes from the start: its first findings' Events must not be lost to a race with start().
+    if (election.isEmpty()) {
+      started();
+    }
   }
 
   /** The java-operator-sdk configuration, when leader election is on. */
@@ -52,13 +56,6 @@ final class Leadership {
             leader -> LOG.info("the leader is now {}", leader)))
         .withExitOnStopLeading(false)
         .build());
-  }
-
-  /** The operator has started: without an election, this replica writes from now on. */
-  void operatorStarted() {
-    if (election.isEmpty()) {
-      started();
-    }
   }
 
   boolean leading() {
