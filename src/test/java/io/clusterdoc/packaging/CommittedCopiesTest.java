@@ -10,10 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/**
- * Helm reads nothing outside the chart and kustomize nothing outside its directory, so the chart and the
- * prometheus-operator overlay hold copies of files kept elsewhere. Each copy must equal its source.
- */
+/** Helm reads nothing outside the chart, so the chart holds copies of files kept elsewhere; each must equal its source. */
 class CommittedCopiesTest {
   private static final Path CRD = Path.of("crds", "clusterdiagnoses.clusterdoc.io-v1.yml");
 
@@ -21,8 +18,7 @@ class CommittedCopiesTest {
   @CsvSource({
       "crds/clusterdiagnoses.clusterdoc.io-v1.yml, helm/clusterdoc/crds/clusterdiagnoses.clusterdoc.io-v1.yml",
       "deploy/prometheus/clusterdoc-rules.yaml, helm/clusterdoc/files/clusterdoc-rules.yaml",
-      "deploy/grafana/clusterdoc-dashboard.json, helm/clusterdoc/files/clusterdoc-dashboard.json",
-      "deploy/prometheus/clusterdoc-prometheusrule.yaml, deploy/prometheus-operator/clusterdoc-prometheusrule.yaml"})
+      "deploy/grafana/clusterdoc-dashboard.json, helm/clusterdoc/files/clusterdoc-dashboard.json"})
   void copyEqualsItsSource(Path source, Path copy) throws IOException {
     String refresh = "%s differs from %s: refresh the copy with  cp %s %s".formatted(copy, source, source, copy);
 
