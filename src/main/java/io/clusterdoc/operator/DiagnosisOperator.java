@@ -39,19 +39,29 @@ public final class DiagnosisOperator implements AutoCloseable {
   private final EvaluationLoop loop;
   private final ClusterWatcher watcher;
   private final RemediationLoop remediation;
+  private final StatusWriter statusWriter;
+  private final Leadership leadership;
   private final Operator operator;
   private volatile MetricsServer server;
 
+  /** Ends the process when leadership is lost: Kubernetes restarts it, and it comes back as a standby. */
   public DiagnosisOperator(KubernetesClient client, OperatorSettings settings) {
-    this(client, settings, RuleCatalog.all(), Clock.systemUTC());
+    this(client, settings, RuleCatalog.all(), Clock.systemUTC(),
+        () -> new Thread(() -> System.exit(1), "clusterdoc-exit").start());
   }
 
   DiagnosisOperator(KubernetesClient client, OperatorSettings settings, List<Rule> rules, Clock clock) {
+    this(client, settings, rules, clock, () -> { });
+  }
+
+  DiagnosisOperator(KubernetesClient client, OperatorSettings settings, List<Rule> rules, Clock clock,
+      Runnable onLostLeadership) {
     this.settings = settings;
     List<RemediationAction> actions = RemediationCatalog.all();
     this.metrics = new ClusterdocMetrics(rules.stream().map(Rule::id).toList(), settings.namespaceLabel(),
         actions.stream().map(RemediationAction::id).toList());
-    this.events = new FindingEvents(client, clock, instanceName());
+    this.leadership = new Leadership(client, settings.leaderElection(), metrics, onLostLeadership);
+    this.events = new FindingEvents(client, clock, instanceName(), leadership::leading);
     DetectionTracker detections = new DetectionTracker(metrics, System::nanoTime);
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
     this.loop = new EvaluationLoop(rules, clock,
@@ -63,9 +73,10 @@ public final class DiagnosisOperator implements AutoCloseable {
         new KubernetesWrites(client), new RemediationAudit(events, metrics, name -> reconciler.get().findingsChanged(name)),
         clock);
     this.remediation = new RemediationLoop(remediator, loop::currentFindings, () -> new KubernetesReads(client),
-        () -> reconciler.get().existingDiagnoses());
-    reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules, actions), loop,
-        new StatusWriter(client, clock, settings.statusInterval(), metrics), detections, remediation, rules.size()));
+        () -> reconciler.get().existingDiagnoses(), leadership::leading);
+    this.statusWriter = new StatusWriter(client, clock, settings.statusInterval(), metrics);
+    reconciler.set(new ClusterDiagnosisReconciler(new SpecReader(rules, actions), loop, statusWriter, detections,
+        remediation, rules.size()));
     // Server-side apply is off: status goes through update with resourceVersion, the path tests exercise.
     // An API server that cannot be reached at start makes the replica unready, not dead: its informers retry.
     this.operator = new Operator(o -> o.withKubernetesClient(client)
@@ -73,7 +84,8 @@ public final class DiagnosisOperator implements AutoCloseable {
         .withCloseClientOnStop(false)
         .withStopOnInformerErrorDuringStartup(false)
         .withCacheSyncTimeout(settings.cacheSyncTimeout())
-        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry())));
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
+        .withLeaderElectionConfiguration(leadership.configuration().orElse(null)));
     operator.register(reconciler.get());
     metrics.bindFindings(loop::currentFindings);
     metrics.bindCacheSizes(loop::cacheSizes);
@@ -98,16 +110,13 @@ public final class DiagnosisOperator implements AutoCloseable {
     watcher.start(settings.cacheSyncTimeout());
     operator.start();
     remediation.start(settings.remediationInterval());
-    // Without leader election this replica is the only one, and it writes.
-    metrics.leader(true);
+    leadership.operatorStarted();
   }
 
   /** The system namespaces and clusterdoc's own are never written to. */
   private static Set<String> protectedNamespaces(OperatorSettings settings) {
     Set<String> namespaces = new HashSet<>(Consent.SYSTEM_NAMESPACES);
-    if (settings.operatorNamespace() != null) {
-      namespaces.add(settings.operatorNamespace());
-    }
+    settings.operatorNamespace().ifPresent(namespaces::add);
     return namespaces;
   }
 
@@ -126,6 +135,10 @@ public final class DiagnosisOperator implements AutoCloseable {
       problems.add("caches not synced yet");
     }
     problems.addAll(watcher.problems());
+    if (leadership.elected() && !leadership.leading()) {
+      // A standby runs no controller: it is ready once it can take over with current findings.
+      return problems;
+    }
     RuntimeInfo runtime = operator.getRuntimeInfo();
     if (!runtime.isStarted()) {
       problems.add("ClusterDiagnosis controller not started");
@@ -136,11 +149,19 @@ public final class DiagnosisOperator implements AutoCloseable {
     return problems;
   }
 
+  /**
+   * Shuts down in the order that loses nothing: no new remediation, the status writes the interval held back,
+   * the controller and its election, then the Lease handed over, the watches, and the Events already decided.
+   */
   @Override
   public void close() {
-    metrics.leader(false);
+    leadership.closing();
     remediation.close();
+    if (leadership.leading()) {
+      statusWriter.flush();
+    }
     operator.stop();
+    leadership.release();
     watcher.close();
     loop.close();
     events.close();
@@ -150,7 +171,8 @@ public final class DiagnosisOperator implements AutoCloseable {
     metrics.close();
   }
 
-  private static String instanceName() {
+  /** The pod's name in a cluster, the host's elsewhere: Events' reportingInstance and the Lease's holder. */
+  public static String instanceName() {
     String pod = System.getenv("POD_NAME");
     if (pod != null && !pod.isBlank()) {
       return pod;

@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,16 +34,21 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
+  private final BooleanSupplier writing;
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
     Thread thread = new Thread(r, "clusterdoc-events");
     thread.setDaemon(true);
     return thread;
   });
 
-  FindingEvents(KubernetesClient client, Clock clock, String instance) {
+  /**
+   * @param writing whether this replica writes now: a standby evaluates, but records nothing
+   */
+  FindingEvents(KubernetesClient client, Clock clock, String instance, BooleanSupplier writing) {
     this.client = client;
     this.clock = clock;
     this.instance = instance;
+    this.writing = writing;
   }
 
   @Override
@@ -66,6 +73,9 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
 
   /** Records an Event on the object, on the writer thread; a failure is logged, never thrown. */
   void record(ObjectRef object, String reason, String type, String message) {
+    if (!writing.getAsBoolean()) {
+      return;
+    }
     Event event = event(object, reason, type, message);
     writer.execute(() -> {
       try {
@@ -106,5 +116,11 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
   @Override
   public void close() {
     writer.shutdown();
+    try {
+      // Events already decided are still worth recording; a stuck API server must not hold the shutdown.
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,9 +1,10 @@
 package io.clusterdoc.operator;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Timings and options of the operator.
+ * Timings and options of the operator; {@link #builder()} starts from the defaults.
  *
  * @param fullPassInterval how often every rule re-evaluates everything, to repair drift
  * @param statusInterval at most one status write per ClusterDiagnosis in this window
@@ -13,42 +14,115 @@ import java.time.Duration;
  * @param metricsPort where /metrics, /healthz and /readyz are served; 0 picks a free port
  * @param namespaceLabel whether the findings gauge also counts per namespace (more series)
  * @param remediationInterval how often remediation looks at the current findings again
- * @param operatorNamespace where clusterdoc runs, protected from remediation like the system namespaces (null
+ * @param operatorNamespace where clusterdoc runs, protected from remediation like the system namespaces (empty
  *     when unknown, e.g. run from a workstation)
+ * @param leaderElection the Lease that elects the one replica that writes; empty when this is the only replica
  */
 public record OperatorSettings(Duration fullPassInterval, Duration statusInterval, Duration recheckInterval,
     Duration cacheSyncTimeout, boolean tlsSecrets, int metricsPort, boolean namespaceLabel,
-    Duration remediationInterval, String operatorNamespace) {
+    Duration remediationInterval, Optional<String> operatorNamespace, Optional<LeaderElection> leaderElection) {
 
   public static final int DEFAULT_METRICS_PORT = 8080;
 
+  /**
+   * The Lease and its timings: a standby takes over at most {@code leaseDuration} after the leader stopped
+   * renewing; the leader gives up if it cannot renew within {@code renewDeadline}.
+   *
+   * @param identity this replica's name in the Lease, unique among the replicas (the pod's name)
+   */
+  public record LeaderElection(String identity, String leaseName, String leaseNamespace, Duration leaseDuration,
+      Duration renewDeadline, Duration retryPeriod) {
+    public static final String DEFAULT_LEASE_NAME = "clusterdoc";
+
+    /** Kubernetes' own controllers' timings: 15 s lease, 10 s to renew, 2 s between tries. */
+    public static LeaderElection of(String identity, String leaseName, String leaseNamespace) {
+      return new LeaderElection(identity, leaseName, leaseNamespace, Duration.ofSeconds(15), Duration.ofSeconds(10),
+          Duration.ofSeconds(2));
+    }
+  }
+
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofMinutes(2), false, DEFAULT_METRICS_PORT, false, Duration.ofSeconds(30), null);
+    return builder().build();
   }
 
-  public OperatorSettings withFullPassInterval(Duration interval) {
-    return new OperatorSettings(interval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets, metricsPort,
-        namespaceLabel, remediationInterval, operatorNamespace);
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public OperatorSettings withStatusInterval(Duration interval) {
-    return new OperatorSettings(fullPassInterval, interval, recheckInterval, cacheSyncTimeout, tlsSecrets, metricsPort,
-        namespaceLabel, remediationInterval, operatorNamespace);
+  public Builder toBuilder() {
+    return new Builder().fullPassInterval(fullPassInterval).statusInterval(statusInterval)
+        .recheckInterval(recheckInterval).cacheSyncTimeout(cacheSyncTimeout).tlsSecrets(tlsSecrets)
+        .metrics(metricsPort, namespaceLabel).remediationInterval(remediationInterval)
+        .operatorNamespace(operatorNamespace.orElse(null)).leaderElection(leaderElection.orElse(null));
   }
 
-  public OperatorSettings withTlsSecrets(boolean read) {
-    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, read, metricsPort,
-        namespaceLabel, remediationInterval, operatorNamespace);
-  }
+  /** The settings, field by field; unset fields keep their defaults. */
+  public static final class Builder {
+    private Duration fullPassInterval = Duration.ofMinutes(10);
+    private Duration statusInterval = Duration.ofSeconds(2);
+    private Duration recheckInterval = Duration.ofSeconds(1);
+    private Duration cacheSyncTimeout = Duration.ofMinutes(2);
+    private boolean tlsSecrets;
+    private int metricsPort = DEFAULT_METRICS_PORT;
+    private boolean namespaceLabel;
+    private Duration remediationInterval = Duration.ofSeconds(30);
+    private String operatorNamespace;
+    private LeaderElection leaderElection;
 
-  public OperatorSettings withMetrics(int port, boolean countPerNamespace) {
-    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets, port,
-        countPerNamespace, remediationInterval, operatorNamespace);
-  }
+    private Builder() {
+    }
 
-  public OperatorSettings withOperatorNamespace(String namespace) {
-    return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets,
-        metricsPort, namespaceLabel, remediationInterval, namespace);
+    public Builder fullPassInterval(Duration interval) {
+      this.fullPassInterval = interval;
+      return this;
+    }
+
+    public Builder statusInterval(Duration interval) {
+      this.statusInterval = interval;
+      return this;
+    }
+
+    public Builder recheckInterval(Duration interval) {
+      this.recheckInterval = interval;
+      return this;
+    }
+
+    public Builder cacheSyncTimeout(Duration timeout) {
+      this.cacheSyncTimeout = timeout;
+      return this;
+    }
+
+    public Builder tlsSecrets(boolean read) {
+      this.tlsSecrets = read;
+      return this;
+    }
+
+    public Builder metrics(int port, boolean countPerNamespace) {
+      this.metricsPort = port;
+      this.namespaceLabel = countPerNamespace;
+      return this;
+    }
+
+    public Builder remediationInterval(Duration interval) {
+      this.remediationInterval = interval;
+      return this;
+    }
+
+    public Builder operatorNamespace(String namespace) {
+      this.operatorNamespace = namespace == null || namespace.isBlank() ? null : namespace;
+      return this;
+    }
+
+    /** Null for a single replica that always writes. */
+    public Builder leaderElection(LeaderElection election) {
+      this.leaderElection = election;
+      return this;
+    }
+
+    public OperatorSettings build() {
+      return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets,
+          metricsPort, namespaceLabel, remediationInterval, Optional.ofNullable(operatorNamespace),
+          Optional.ofNullable(leaderElection));
+    }
   }
 }

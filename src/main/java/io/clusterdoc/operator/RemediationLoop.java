@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +35,21 @@ final class RemediationLoop implements AutoCloseable {
   private final Supplier<Map<String, List<Finding>>> findings;
   private final Supplier<FreshReads> reads;
   private final Supplier<Optional<Set<String>>> existingDiagnoses;
+  private final BooleanSupplier leading;
 
   /**
    * @param findings the current findings of every diagnosis
    * @param reads a new reader for each review, so that what it remembers lasts one review only
    * @param existingDiagnoses the names of the diagnoses that exist, when known
+   * @param leading whether this replica writes now: only the leader remediates
    */
   RemediationLoop(Remediator remediator, Supplier<Map<String, List<Finding>>> findings, Supplier<FreshReads> reads,
-      Supplier<Optional<Set<String>>> existingDiagnoses) {
+      Supplier<Optional<Set<String>>> existingDiagnoses, BooleanSupplier leading) {
     this.remediator = remediator;
     this.findings = findings;
     this.reads = reads;
     this.existingDiagnoses = existingDiagnoses;
+    this.leading = leading;
   }
 
   void start(Duration interval) {
@@ -63,6 +67,9 @@ final class RemediationLoop implements AutoCloseable {
 
   /** A failure must not end the schedule: the next review tries again. */
   private void review() {
+    if (!leading.getAsBoolean()) {
+      return;
+    }
     try {
       existingDiagnoses.get().ifPresent(remediator::retain);
       FreshReads fresh = reads.get();

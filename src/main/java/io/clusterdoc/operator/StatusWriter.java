@@ -34,12 +34,17 @@ final class StatusWriter {
   private record Written(ClusterDiagnosisStatus status, Instant at) {
   }
 
+  private record Pending(ClusterDiagnosis current, ClusterDiagnosisStatus desired) {
+  }
+
   private final KubernetesClient client;
   private final Clock clock;
   private final Duration interval;
   private final ClusterdocMetrics metrics;
   /** By uid: a diagnosis deleted and created again under the same name starts afresh. */
   private final Map<String, Written> lastWritten = new ConcurrentHashMap<>();
+  /** Statuses held back by the interval, by uid, so that a shutdown can still write them. */
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
   StatusWriter(KubernetesClient client, Clock clock, Duration interval, ClusterdocMetrics metrics) {
     this.client = client;
@@ -63,13 +68,30 @@ final class StatusWriter {
     if (last != null) {
       Duration wait = Duration.between(now, last.at().plus(interval));
       if (!wait.isNegative() && !wait.isZero()) {
+        pending.put(uid, new Pending(current, desired));
         return Optional.of(wait);
       }
     }
+    writeNow(uid, current, desired, now);
+    return Optional.empty();
+  }
+
+  /** Writes what the interval still holds back, at once: the last thing before shutting down. */
+  void flush() {
+    pending.forEach((uid, held) -> {
+      try {
+        writeNow(uid, held.current(), held.desired(), clock.instant());
+      } catch (KubernetesClientException e) {
+        LOG.warn("could not write the last status of {}: {}", held.current().getMetadata().getName(), e.getMessage());
+      }
+    });
+  }
+
+  private void writeNow(String uid, ClusterDiagnosis current, ClusterDiagnosisStatus desired, Instant now) {
+    pending.remove(uid);
     desired.setLastUpdated(StatusMapper.timestamp(now));
     update(current, desired);
     lastWritten.put(uid, new Written(desired, now));
-    return Optional.empty();
   }
 
   private void update(ClusterDiagnosis current, ClusterDiagnosisStatus status) {

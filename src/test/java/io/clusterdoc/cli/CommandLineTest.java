@@ -1,6 +1,7 @@
 package io.clusterdoc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clusterdoc.engine.Rule;
 import io.clusterdoc.rules.RuleCatalog;
@@ -43,6 +44,27 @@ class CommandLineTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: --metrics-port: 70000 is not a TCP port (1-65535)");
+  }
+
+  @Test
+  void runRejectsAnUnknownLogFormatAndLevel() {
+    CliRun format = CliRun.of("run", "--log-format", "xml");
+    CliRun level = CliRun.of("run", "--log-level", "loud");
+
+    assertThat(format.exitCode()).isEqualTo(2);
+    assertThat(format.err()).startsWith("error: --log-format: 'xml' is neither plain nor json");
+    assertThat(level.exitCode()).isEqualTo(2);
+    assertThat(level.err()).startsWith("error: --log-level: 'loud' is not one of trace, debug, info, warn, error");
+  }
+
+  @Test
+  void leaderElectionNeedsTheNamespaceOfItsLease() {
+    assumeTrue(System.getenv("POD_NAMESPACE") == null, "runs where POD_NAMESPACE is not set");
+
+    CliRun run = CliRun.of("run", "--leader-election");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --leader-election: the Lease's namespace comes from POD_NAMESPACE");
   }
 
   @Test

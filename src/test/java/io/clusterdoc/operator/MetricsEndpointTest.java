@@ -143,7 +143,7 @@ class MetricsEndpointTest {
   @Test
   void countsFindingsPerNamespaceOnlyWhenAskedTo() {
     cluster.terminatingNamespace("doomed");
-    start(TestCluster.fastSettings().withMetrics(0, true));
+    start(TestCluster.fastSettings().toBuilder().metrics(0, true).build());
     cluster.createDiagnosis("cluster", withRules(r -> r.setThresholds(Map.of(STUCK, "1s"))));
     cluster.awaitFinding("cluster", STUCK, "doomed");
 

@@ -244,7 +244,7 @@ class OperatorIntegrationTest {
   void tlsSecretsAreWatchedOnlyWhenEnabled() {
     cluster.create(cluster.fixture("expired-tls-secret.yaml", Secret.class));
     operator.close();
-    operator = new DiagnosisOperator(client, TestCluster.fastSettings().withTlsSecrets(true), RuleCatalog.all(), Clock.systemUTC());
+    operator = new DiagnosisOperator(client, TestCluster.fastSettings().toBuilder().tlsSecrets(true).build(), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 

@@ -81,6 +81,20 @@ class StatusWriterTest {
   }
 
   @Test
+  void flushingWritesWhatTheIntervalHeldBack() {
+    writer.write(diagnosis, status(1));
+    clock.advance(Duration.ofMillis(500));
+    assertThat(writer.write(diagnosis, status(2))).as("held back").isPresent();
+
+    writer.flush();
+
+    assertThat(stored().getSummary().getCritical()).isEqualTo(2);
+    String version = resourceVersion();
+    writer.flush();
+    assertThat(resourceVersion()).as("nothing left to flush").isEqualTo(version);
+  }
+
+  @Test
   void aConflictOnAStaleResourceIsRetriedOnFreshState() {
     ClusterDiagnosis stale = diagnosis;
     int requestsBefore = server.getRequestCount();

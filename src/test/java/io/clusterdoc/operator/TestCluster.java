@@ -44,8 +44,9 @@ final class TestCluster {
    * metrics on a free port.
    */
   static OperatorSettings fastSettings() {
-    return new OperatorSettings(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(100),
-        Duration.ofSeconds(10), false, 0, false, Duration.ofMillis(200), "clusterdoc");
+    return OperatorSettings.builder().statusInterval(Duration.ofMillis(300)).recheckInterval(Duration.ofMillis(100))
+        .cacheSyncTimeout(Duration.ofSeconds(10)).metrics(0, false).remediationInterval(Duration.ofMillis(200))
+        .operatorNamespace("clusterdoc").build();
   }
 
   TestCluster(KubernetesClient client) {
