@@ -66,7 +66,7 @@ class K3sEndToEndTest {
   void startOperator() throws IOException {
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(K3S.getKubeConfigYaml())).build();
     installCrd();
-    operator = new DiagnosisOperator(client, OperatorSettings.defaults().withMetrics(0, false));
+    operator = new DiagnosisOperator(client, OperatorSettings.builder().metrics(0, false).build());
     operator.start();
   }
 
