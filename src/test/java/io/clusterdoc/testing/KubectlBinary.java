@@ -1,24 +1,15 @@
 package io.clusterdoc.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-/**
- * Finds kubectl for the tests that run it. Without it those tests are skipped with a message saying how to install
- * it, unless {@code CLUSTERDOC_REQUIRE_KUBECTL=1}, where a missing kubectl fails the test: CI must never pass by
- * skipping them.
- */
+/** kubectl, for the tests that render the kustomize manifests with it; CI requires it. */
 public final class KubectlBinary {
   private static final String INSTALL_HINT = "install a kubectl client (1.27 or later, for kustomize v5) to run it";
   private static final Duration TIMEOUT = Duration.ofMinutes(1);
@@ -27,12 +18,7 @@ public final class KubectlBinary {
   }
 
   public static Path kubectl() {
-    Optional<Path> found = onPath("kubectl");
-    if (found.isEmpty() && "1".equals(System.getenv("CLUSTERDOC_REQUIRE_KUBECTL"))) {
-      fail("`kubectl` is not on the PATH but CLUSTERDOC_REQUIRE_KUBECTL=1: " + INSTALL_HINT);
-    }
-    assumeTrue(found.isPresent(), "`kubectl` is not on the PATH; " + INSTALL_HINT);
-    return found.get();
+    return ToolBinaries.require("kubectl", "CLUSTERDOC_REQUIRE_KUBECTL", INSTALL_HINT);
   }
 
   /** What {@code kubectl kustomize dir} prints; fails the test, with kubectl's message, when it exits non-zero. */
@@ -56,14 +42,5 @@ public final class KubectlBinary {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
-  }
-
-  private static Optional<Path> onPath(String name) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    return Stream.of(path.split(File.pathSeparator))
-        .filter(dir -> !dir.isEmpty())
-        .map(dir -> Path.of(dir, name))
-        .filter(Files::isExecutable)
-        .findFirst();
   }
 }
