@@ -1,14 +1,30 @@
 package io.clusterdoc.cluster;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
-/** Drops what no rule reads before an object is cached, so large clusters fit in a small heap. */
+/**
+ * Drops what no rule reads before an object is cached, so large clusters fit in a small heap. What each kind keeps,
+ * and why, is in docs/architecture.md; PruningSafetyTest runs every rule over every fixture pruned and unpruned and
+ * fails when the findings differ.
+ */
 public final class Pruning {
   /** The only key of a TLS Secret any rule reads; its private key must never be held. */
   public static final String TLS_CERTIFICATE = "tls.crt";
+  /**
+   * Annotations this large are kept whole: object-size-near-limit reports annotations from 200 KiB on, and needs
+   * every entry to name the largest. Below it, a pod keeps only clusterdoc's own annotations.
+   */
+  public static final long KEEP_ANNOTATIONS_FROM_BYTES = 128 * 1024;
   private static final String OWN_ANNOTATION_PREFIX = "clusterdoc.io/";
 
   private Pruning() {
@@ -25,8 +41,52 @@ public final class Pruning {
       secret.setStringData(null);
       // kubectl apply's last-applied-configuration annotation holds the whole Secret, private key included
       secret.getMetadata().setAnnotations(ownAnnotations(secret.getMetadata().getAnnotations()));
+    } else if (object instanceof Pod pod) {
+      prunePod(pod);
+    } else if (object instanceof Node node && node.getStatus() != null) {
+      // The list of images on the node is often its largest part; no rule reads it.
+      node.getStatus().setImages(null);
     }
     return object;
+  }
+
+  /**
+   * Pods are by far the most numerous objects. Their annotations (sidecar status, checksums, scrape settings) and
+   * literal environment values are read by no rule; an environment variable that takes its value from a ConfigMap
+   * or Secret is kept, since pod-config-error names it when the reference is missing.
+   */
+  private static void prunePod(Pod pod) {
+    if (pod.getMetadata() != null && annotationBytes(pod.getMetadata().getAnnotations()) < KEEP_ANNOTATIONS_FROM_BYTES) {
+      pod.getMetadata().setAnnotations(ownAnnotations(pod.getMetadata().getAnnotations()));
+    }
+    if (pod.getSpec() != null) {
+      Stream.of(pod.getSpec().getContainers(), pod.getSpec().getInitContainers())
+          .filter(Objects::nonNull)
+          .flatMap(List::stream)
+          .filter(Objects::nonNull)
+          .forEach(Pruning::keepReferencedEnv);
+    }
+  }
+
+  private static void keepReferencedEnv(Container container) {
+    if (container.getEnv() != null) {
+      container.setEnv(container.getEnv().stream().filter(env -> env != null && env.getValueFrom() != null).toList());
+    }
+  }
+
+  private static long annotationBytes(Map<String, String> annotations) {
+    if (annotations == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (Map.Entry<String, String> annotation : annotations.entrySet()) {
+      bytes += utf8(annotation.getKey()) + utf8(annotation.getValue());
+    }
+    return bytes;
+  }
+
+  private static long utf8(String text) {
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static Map<String, String> ownAnnotations(Map<String, String> annotations) {
@@ -39,6 +99,7 @@ public final class Pruning {
         own.put(key, value);
       }
     });
-    return own;
+    // An empty map per cached pod adds up; every reader treats null as no annotations.
+    return own.isEmpty() ? null : own;
   }
 }
