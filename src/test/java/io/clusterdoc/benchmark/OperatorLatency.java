@@ -58,7 +58,7 @@ final class OperatorLatency {
   private static final int WRITERS = 8;
 
   record Result(int pods, int nodes, long setupNanos, int updates, double achievedRate, long writeNanos,
-      long[] latencies, int missed) {
+      long[] latencies, int missed, Histogram operator) {
     long percentile(int p) {
       if (latencies.length == 0) {
         return -1;
@@ -117,7 +117,11 @@ final class OperatorLatency {
       awaitFirstStatus(client);
       long setupNanos = System.nanoTime() - setupStart;
       log.printf("latency: %,d pods created and diagnosed in %.1f s%n", cluster.pods(), setupNanos / 1e9);
-      return updates(client, cluster, updates, rate, setupNanos, log);
+      Histogram before = Histogram.scrape(operator.metricsPort());
+      Result result = updates(client, cluster, updates, rate, setupNanos, log);
+      Histogram after = Histogram.scrape(operator.metricsPort());
+      return new Result(result.pods(), result.nodes(), result.setupNanos(), result.updates(), result.achievedRate(),
+          result.writeNanos(), result.latencies(), result.missed(), after.minus(before));
     }
   }
 
@@ -244,6 +248,60 @@ final class OperatorLatency {
     long[] writeTimes = writes.stream().mapToLong(Long::longValue).sorted().toArray();
     long writeMedian = writeTimes.length == 0 ? 0 : writeTimes[writeTimes.length / 2];
     return new Result(cluster.pods(), cluster.nodes(), setupNanos, n, achieved, writeMedian, values,
-        n - values.length);
+        n - values.length, null);
+  }
+
+  /**
+   * The operator's own clusterdoc_detection_latency_seconds histogram (from the informer's event to the status that
+   * shows the finding, coalescing window included), read from its /metrics: cumulative count per bucket bound.
+   */
+  record Histogram(java.util.SortedMap<Double, Double> buckets) {
+    private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile(
+        "^clusterdoc_detection_latency_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+-]+)$");
+
+    static Histogram scrape(int port) {
+      java.util.SortedMap<Double, Double> buckets = new java.util.TreeMap<>();
+      try {
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> response = java.net.http.HttpClient.newHttpClient()
+            .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+        response.body().forEach(line -> {
+          java.util.regex.Matcher m = BUCKET.matcher(line);
+          if (m.matches()) {
+            double le = "+Inf".equals(m.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+            buckets.merge(le, Double.parseDouble(m.group(2)), Double::sum);
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new Histogram(buckets);
+    }
+
+    Histogram minus(Histogram earlier) {
+      java.util.SortedMap<Double, Double> diff = new java.util.TreeMap<>();
+      buckets.forEach((le, count) -> diff.put(le, count - earlier.buckets().getOrDefault(le, 0.0)));
+      return new Histogram(diff);
+    }
+
+    double count() {
+      return buckets.isEmpty() ? 0 : buckets.get(buckets.lastKey());
+    }
+
+    /** The upper bound of the bucket that holds this percentile, in seconds; NaN when empty. */
+    double upperBound(double percentile) {
+      double total = count();
+      if (total <= 0) {
+        return Double.NaN;
+      }
+      for (java.util.Map.Entry<Double, Double> e : buckets.entrySet()) {
+        if (e.getValue() >= percentile / 100 * total) {
+          return e.getKey();
+        }
+      }
+      return Double.POSITIVE_INFINITY;
+    }
   }
 }

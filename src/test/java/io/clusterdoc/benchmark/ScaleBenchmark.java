@@ -7,6 +7,7 @@ import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.RuleTimer;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,7 +40,7 @@ public final class ScaleBenchmark {
       "memory.heap_after_store", "full_pass.median", "incremental.engine_per_update", "incremental.store_put_per_update",
       "incremental.deserialise_per_pod", "incremental.engine_to_deserialise", "latency.pods", "latency.setup",
       "latency.updates", "latency.status_window", "latency.p50", "latency.p95", "latency.p99", "latency.max",
-      "latency.missed");
+      "latency.operator_p50", "latency.operator_p99", "latency.missed");
 
   /** Command-line options; see {@code bench/run}. */
   public record Options(int pods, int nodes, int sample, int passes, int updates, int latencyPods, int latencyUpdates,
@@ -131,10 +132,11 @@ public final class ScaleBenchmark {
     perPodMemory(cluster);
     ObjectStore store = fullStore(cluster);
     if (store != null) {
+      RuleTimes times = new RuleTimes();
       Engine engine = new Engine(store, RuleCatalog.all(), EngineConfig.DEFAULT, Clock.systemUTC(),
-          Engine.Listener.NONE);
-      fullPass(engine);
-      incremental(cluster, store, engine);
+          Engine.Listener.NONE, times);
+      fullPass(engine, times);
+      incremental(cluster, store, engine, times);
       Reference.reachabilityFence(store);
       store = null;
     } else {
@@ -164,6 +166,11 @@ public final class ScaleBenchmark {
       add("latency.p99", "API write to finding in status, 99th percentile", millis(r.percentile(99)),
           "< 1000 ms + window");
       add("latency.max", "API write to finding in status, maximum", millis(r.percentile(100)), "");
+      add("latency.operator_p50", String.format(Locale.ROOT, "the operator's own clusterdoc_detection_latency_seconds "
+          + "(informer event to status, window included) over the updates, %.0f detections: median at or below",
+          r.operator().count()), bound(r.operator().upperBound(50)), "");
+      add("latency.operator_p99", "the same histogram, 99th percentile at or below (bucket bound)",
+          bound(r.operator().upperBound(99)), "");
       add("latency.missed", "updates whose finding did not appear within 60 s", Integer.toString(r.missed()), "0");
     }
   }
@@ -232,7 +239,7 @@ public final class ScaleBenchmark {
     return store;
   }
 
-  private void fullPass(Engine engine) {
+  private void fullPass(Engine engine, RuleTimes ruleTimes) {
     int rules = RuleCatalog.all().size();
     int warmUp = Math.max(2, options.passes() / 2);
     for (int k = 0; k < warmUp; k++) {
@@ -243,17 +250,20 @@ public final class ScaleBenchmark {
     }
     long[] times = new long[options.passes()];
     for (int k = 0; k < times.length; k++) {
+      ruleTimes.clear();
       long t = System.nanoTime();
       engine.fullPass();
       times[k] = System.nanoTime() - t;
       log.printf("full pass %d: %s%n", k + 1, millis(times[k]));
     }
+    log.println("rule checks in the last full pass (Rule.check only; listing subjects is not timed):");
+    log.println(ruleTimes.top(8, 1));
     add("full_pass.median", String.format(Locale.ROOT, "Engine.fullPass, all %d rules, one thread, median of %d after "
         + "%d warm-up (%,d findings)", rules, times.length, warmUp, engine.findings().size()), millis(median(times)),
         "< 2000 ms at 150,000 pods / 5,000 nodes");
   }
 
-  private void incremental(SyntheticCluster cluster, ObjectStore store, Engine engine) {
+  private void incremental(SyntheticCluster cluster, ObjectStore store, Engine engine, RuleTimes ruleTimes) {
     List<Integer> chosen = cluster.healthyPods(options.updates());
     int n = chosen.size();
     Pod[] failing = new Pod[n];
@@ -272,6 +282,9 @@ public final class ScaleBenchmark {
     long[] engineNanos = new long[rounds - warmUp];
     long[] putNanos = new long[rounds - warmUp];
     for (int round = 0; round < rounds; round++) {
+      if (round == warmUp) {
+        ruleTimes.clear();
+      }
       Pod[] next = round % 2 == 0 ? failing : healthy;
       long engineTotal = 0;
       long putTotal = 0;
@@ -290,6 +303,8 @@ public final class ScaleBenchmark {
         putNanos[round - warmUp] = putTotal / n;
       }
     }
+    log.println("rule checks per pod update (Rule.check only; mapping the change to subjects is not timed):");
+    log.println(ruleTimes.top(8, (long) n * (rounds - warmUp)));
     KubernetesSerialization serialization = new KubernetesSerialization();
     long[] parseNanos = new long[rounds - warmUp];
     long sink = 0;
@@ -316,6 +331,31 @@ public final class ScaleBenchmark {
         + "Pod.class) of the same pods (%,d bytes each)", json[0].length()), micros(parseNs), "");
     add("incremental.engine_to_deserialise", "engine / deserialise", String.format(Locale.ROOT, "%.1f%%",
         100.0 * engineNs / parseNs), "<= 10%");
+  }
+
+  /** Time spent in each rule's checks, as the engine reports it. */
+  static final class RuleTimes implements RuleTimer {
+    private final Map<String, long[]> byRule = new java.util.HashMap<>();
+
+    @Override
+    public void evaluated(String ruleId, long nanos) {
+      long[] t = byRule.computeIfAbsent(ruleId, r -> new long[2]);
+      t[0] += nanos;
+      t[1]++;
+    }
+
+    void clear() {
+      byRule.clear();
+    }
+
+    /** The rules that took longest, per {@code per} (one pass, or one update). */
+    String top(int count, long per) {
+      return byRule.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(count)
+          .map(e -> String.format(Locale.ROOT, "  %-36s %10.1f us %8.1f checks", e.getKey(),
+              e.getValue()[0] / 1e3 / per, (double) e.getValue()[1] / per))
+          .collect(java.util.stream.Collectors.joining("\n"));
+    }
   }
 
   /** Used heap once garbage collection no longer changes it: System.gc until two readings 100 ms apart agree. */
@@ -370,6 +410,11 @@ public final class ScaleBenchmark {
 
   private static String mib(long bytes) {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+
+  private static String bound(double seconds) {
+    return Double.isNaN(seconds) ? "n/a: no detections recorded" : Double.isInfinite(seconds) ? "above the largest bucket"
+        : String.format(Locale.ROOT, "%.0f ms", seconds * 1000);
   }
 
   static String millis(long nanos) {
