@@ -6,7 +6,6 @@ import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
-import io.clusterdoc.engine.Rule;
 import io.clusterdoc.engine.RuleTimer;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -427,9 +426,5 @@ public final class ScaleBenchmark {
 
   private static String seconds(long nanos) {
     return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
-  }
-
-  static List<Rule> rules() {
-    return RuleCatalog.all();
   }
 }
