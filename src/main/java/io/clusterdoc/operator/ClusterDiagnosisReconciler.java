@@ -38,6 +38,8 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
   private final RemediationLoop remediation;
   private final int ruleCount;
   private volatile IndexerResourceCache<ClusterDiagnosis> primaryCache;
+  /** Set at the first reconciliation: before it the controller's cache may not be started (or, on a standby, ever). */
+  private volatile boolean reconciling;
 
   ClusterDiagnosisReconciler(SpecReader specReader, EvaluationLoop loop, StatusWriter statusWriter,
       DetectionTracker detections, RemediationLoop remediation, int ruleCount) {
@@ -62,6 +64,7 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
 
   @Override
   public UpdateControl<ClusterDiagnosis> reconcile(ClusterDiagnosis diagnosis, Context<ClusterDiagnosis> context) {
+    reconciling = true;
     long generation = Optional.ofNullable(diagnosis.getMetadata().getGeneration()).orElse(0L);
     String name = diagnosis.getMetadata().getName();
     ClusterDiagnosisStatus desired;
@@ -88,10 +91,10 @@ public final class ClusterDiagnosisReconciler implements Reconciler<ClusterDiagn
     return UpdateControl.noUpdate();
   }
 
-  /** The names of the diagnoses that exist, once the controller has its cache. */
+  /** The names of the diagnoses that exist, once the controller has reconciled: none is known before. */
   Optional<Set<String>> existingDiagnoses() {
     IndexerResourceCache<ClusterDiagnosis> cache = primaryCache;
-    return cache == null ? Optional.empty()
+    return cache == null || !reconciling ? Optional.empty()
         : Optional.of(cache.list().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
   }
 }
