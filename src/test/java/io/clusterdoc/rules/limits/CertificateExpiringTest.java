@@ -238,7 +238,7 @@ class CertificateExpiringTest {
     Secret kept = scenario.store().get(Secret.class, "shop/shop-tls").orElseThrow();
 
     assertThat(kept.getData()).containsOnlyKeys("tls.crt");
-    assertThat(kept.getMetadata().getAnnotations()).as("last-applied-configuration holds the key").isEmpty();
+    assertThat(kept.getMetadata().getAnnotations()).as("last-applied-configuration holds the key").isNullOrEmpty();
     assertThat(scenario.store().get(Secret.class, "shop/registry-credentials")).as("not a TLS Secret").isEmpty();
   }
 }
