@@ -72,6 +72,9 @@ final class RemediationLoop implements AutoCloseable {
     }
     try {
       existingDiagnoses.get().ifPresent(remediator::retain);
+      if (!remediator.anyActive()) {
+        return;
+      }
       FreshReads fresh = reads.get();
       findings.get().forEach((diagnosis, current) -> remediator.review(diagnosis, current, fresh));
     } catch (RuntimeException e) {

@@ -99,8 +99,9 @@ public final class Remediator {
     published.keySet().retainAll(diagnoses);
   }
 
-  public Optional<RemediationPolicy> policy(String diagnosis) {
-    return Optional.ofNullable(states.get(diagnosis)).map(s -> s.policy);
+  /** Whether any diagnosis asks for remediation at all: most clusters never do. */
+  public boolean anyActive() {
+    return states.values().stream().anyMatch(state -> state.policy.active());
   }
 
   /** The recorded decisions of a diagnosis, newest first; safe from any thread. */
