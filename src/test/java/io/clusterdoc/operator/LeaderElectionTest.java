@@ -10,19 +10,15 @@ import io.clusterdoc.testing.Scrape;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +46,6 @@ class LeaderElectionTest {
   private final List<DiagnosisOperator> replicas = new ArrayList<>();
   private final AtomicInteger lostLeadership = new AtomicInteger();
   private final List<KubernetesClient> clients = new ArrayList<>();
-  private final List<RecordedRequest> requests = new ArrayList<>();
 
   @AfterEach
   void stopReplicas() {
@@ -97,19 +92,15 @@ class LeaderElectionTest {
 
   /** Requests that change something, made by the replica of this identity, up to now. */
   private List<String> writesBy(String identity) throws InterruptedException {
-    for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
-      requests.add(r);
-    }
-    return requests.stream()
-        .filter(r -> identity.equals(r.getHeader("User-Agent")) && !r.getMethod().equals("GET"))
+    return new RequestLog(server).from(identity).stream()
+        .filter(r -> !r.getMethod().equals("GET"))
         .filter(r -> !r.getPath().startsWith("/apis/authorization.k8s.io/"))
         .map(r -> r.getMethod() + " " + r.getPath())
         .toList();
   }
 
   private DiagnosisOperator replica(String identity) {
-    KubernetesClient replicaClient = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(identity).build()).build();
+    KubernetesClient replicaClient = RequestLog.clientAs(client, identity);
     clients.add(replicaClient);
     OperatorSettings settings = TestCluster.fastSettings().toBuilder()
         .leaderElection(new LeaderElection(identity, "clusterdoc", "clusterdoc", LEASE, Duration.ofSeconds(3),

@@ -15,9 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,19 +119,14 @@ class RbacCoversOperatorRequestsTest {
 
   /** What the operator asked the API server for while the scenario ran. */
   private Set<Access> operatorAccesses(Runnable scenario) throws InterruptedException {
-    try (KubernetesClient operatorClient = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
+    try (KubernetesClient operatorClient = RequestLog.clientAs(client, OPERATOR_AGENT);
         DiagnosisOperator operator = new DiagnosisOperator(operatorClient, TestCluster.fastSettings(),
             RuleCatalog.all(), Clock.systemUTC())) {
       operator.start();
       scenario.run();
     }
     Set<Access> used = new TreeSet<>(Comparator.comparing(Access::toString));
-    for (RecordedRequest request; (request = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null; ) {
-      if (OPERATOR_AGENT.equals(request.getHeader("User-Agent"))) {
-        access(request).ifPresent(used::add);
-      }
-    }
+    new RequestLog(server).from(OPERATOR_AGENT).forEach(request -> access(request).ifPresent(used::add));
     return used;
   }
 

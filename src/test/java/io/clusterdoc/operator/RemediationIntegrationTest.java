@@ -18,19 +18,15 @@ import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.NamespaceConditionBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,13 +47,13 @@ class RemediationIntegrationTest {
   private TestCluster cluster;
   private KubernetesClient operatorClient;
   private DiagnosisOperator operator;
-  private final List<RecordedRequest> operatorRequests = new ArrayList<>();
+  private RequestLog requests;
 
   @BeforeEach
   void startOperator() {
     cluster = new TestCluster(client).withCrd();
-    operatorClient = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
+    requests = new RequestLog(server);
+    operatorClient = RequestLog.clientAs(client, OPERATOR_AGENT);
     operator = new DiagnosisOperator(operatorClient, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
   }
 
@@ -340,12 +336,7 @@ class RemediationIntegrationTest {
 
   /** Writes the operator sent to anything but its own ClusterDiagnosis status and Events. */
   private List<RecordedRequest> writesToUserObjects() throws InterruptedException {
-    for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
-      if (OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
-        operatorRequests.add(r);
-      }
-    }
-    return operatorRequests.stream()
+    return requests.from(OPERATOR_AGENT).stream()
         .filter(r -> !r.getMethod().equals("GET"))
         .filter(r -> !URI.create(r.getPath()).getPath().endsWith("/events"))
         .filter(r -> !URI.create(r.getPath()).getPath().matches("/apis/clusterdoc.io/v1alpha1/clusterdiagnoses/[^/]+/status"))
