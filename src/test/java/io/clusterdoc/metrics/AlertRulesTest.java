@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.clusterdoc.testing.PrometheusBinaries;
+import io.clusterdoc.testing.ToolBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The alerting rules in deploy/prometheus: promtool accepts them and their unit tests pass, the PrometheusRule
@@ -52,9 +51,6 @@ class AlertRulesTest {
       .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
       .build();
-
-  @TempDir
-  Path tmp;
 
   @Test
   void promtoolAcceptsTheRuleFile() throws IOException, InterruptedException {
@@ -164,22 +160,10 @@ class AlertRulesTest {
     return labelValues.stream().flatMap(value -> Stream.of(value.split("\\|"))).toList();
   }
 
-  private void assertPromtoolPasses(String... args) throws IOException, InterruptedException {
+  private static void assertPromtoolPasses(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(PrometheusBinaries.promtool().toString());
     command.addAll(List.of(args));
-    Path output = tmp.resolve("promtool.log");
-    // Output goes to a file, not a pipe, so that a verbose promtool cannot block on a full pipe buffer.
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    boolean finished = process.waitFor(PROMTOOL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (!finished) {
-      process.destroyForcibly().waitFor();
-    }
-    String log = Files.readString(output);
-
-    assertThat(finished)
-        .as("%s did not finish within %d s:%n%s", String.join(" ", command), PROMTOOL_TIMEOUT.toSeconds(), log)
-        .isTrue();
-    assertThat(process.exitValue()).as("%s failed:%n%s", String.join(" ", command), log).isZero();
+    ToolBinaries.run(command, PROMTOOL_TIMEOUT);
   }
 }

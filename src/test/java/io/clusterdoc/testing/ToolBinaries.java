@@ -1,12 +1,17 @@
 package io.clusterdoc.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -14,7 +19,7 @@ import java.util.stream.Stream;
  * install it, unless the variable named for it is 1 (CI sets them), where a missing program fails the test: CI
  * must never pass by skipping them.
  */
-final class ToolBinaries {
+public final class ToolBinaries {
   private ToolBinaries() {
   }
 
@@ -25,6 +30,31 @@ final class ToolBinaries {
     }
     assumeTrue(found.isPresent(), "`" + name + "` is not on the PATH; " + installHint);
     return found.get();
+  }
+
+  /**
+   * Runs a command to its end and returns what it printed on stdout; fails the test, with what it printed on
+   * stdout and stderr, when it exits non-zero or takes longer than the timeout. Output goes to files, not pipes,
+   * so that a verbose program cannot block on a full pipe buffer.
+   */
+  public static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("tool", ".out");
+    Path err = Files.createTempFile("tool", ".err");
+    try {
+      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      boolean finished = process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+      if (!finished) {
+        process.destroyForcibly().waitFor();
+      }
+      String printed = Files.readString(out) + Files.readString(err);
+      String line = String.join(" ", command);
+      assertThat(finished).as("%s did not finish within %d s:%n%s", line, timeout.toSeconds(), printed).isTrue();
+      assertThat(process.exitValue()).as("%s failed:%n%s", line, printed).isZero();
+      return Files.readString(out);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   private static Optional<Path> onPath(String name) {
