@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,7 +173,9 @@ class MetricsEndpointTest {
   void notReadyWhenTheApiServerCannotBeReached() throws Exception {
     KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
         .withMasterUrl("https://127.0.0.1:1").withRequestRetryBackoffLimit(0).build()).build();
-    operator = new DiagnosisOperator(unreachable, TestCluster.fastSettings(), RuleCatalog.all(), Clock.systemUTC());
+    // Nothing will sync: waiting the usual time for it would only slow the test down.
+    OperatorSettings settings = TestCluster.fastSettings().toBuilder().cacheSyncTimeout(Duration.ofSeconds(2)).build();
+    operator = new DiagnosisOperator(unreachable, settings, RuleCatalog.all(), Clock.systemUTC());
     try (unreachable) {
       operator.start();
 
