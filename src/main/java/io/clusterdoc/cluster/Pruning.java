@@ -74,15 +74,31 @@ public final class Pruning {
     }
   }
 
+  /**
+   * The annotations' size in UTF-8, encoded only when it could matter: a character takes at most three bytes, so
+   * annotations of fewer characters than a third of the threshold are counted without encoding anything, which is
+   * nearly every pod on every update.
+   */
   private static long annotationBytes(Map<String, String> annotations) {
     if (annotations == null) {
       return 0;
+    }
+    long chars = 0;
+    for (Map.Entry<String, String> annotation : annotations.entrySet()) {
+      chars += length(annotation.getKey()) + length(annotation.getValue());
+    }
+    if (chars * 3 < KEEP_ANNOTATIONS_FROM_BYTES) {
+      return chars;
     }
     long bytes = 0;
     for (Map.Entry<String, String> annotation : annotations.entrySet()) {
       bytes += utf8(annotation.getKey()) + utf8(annotation.getValue());
     }
     return bytes;
+  }
+
+  private static long length(String text) {
+    return text == null ? 0 : text.length();
   }
 
   private static long utf8(String text) {
