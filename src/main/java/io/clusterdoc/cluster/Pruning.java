@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,13 @@ public final class Pruning {
    */
   public static final long KEEP_ANNOTATIONS_FROM_BYTES = 128 * 1024;
   private static final String OWN_ANNOTATION_PREFIX = "clusterdoc.io/";
+  /**
+   * The pod condition types the rules look up (pod-not-ready, pod-unschedulable, the Service and DaemonSet rules);
+   * a rule that reads another type must add it here, or PruningSafetyTest fails on its fixtures.
+   */
+  public static final Set<String> READ_POD_CONDITIONS = Set.of("Ready", "ContainersReady", "PodScheduled");
+  /** 2^16 slots: 256 KiB, enough to hold the parts a cluster's pods have in common while a list streams in. */
+  private static final SharedParts SHARED_PARTS = new SharedParts(16);
 
   private Pruning() {
   }
@@ -47,13 +56,16 @@ public final class Pruning {
       // The list of images on the node is often its largest part; no rule reads it.
       node.getStatus().setImages(null);
     }
+    SHARED_PARTS.compactParts(object);
     return object;
   }
 
   /**
    * Pods are by far the most numerous objects. Their annotations (sidecar status, checksums, scrape settings) and
    * literal environment values are read by no rule; an environment variable that takes its value from a ConfigMap
-   * or Secret is kept, since pod-config-error names it when the reference is missing.
+   * or Secret is kept, since pod-config-error names it when the reference is missing. Of the status, what differs
+   * in every pod and no rule reads goes: container ids and image digests, the pod's and host's IPs, and the
+   * conditions of types no rule asks for (their timestamps are the pod's own).
    */
   private static void prunePod(Pod pod) {
     if (pod.getMetadata() != null && annotationBytes(pod.getMetadata().getAnnotations()) < KEEP_ANNOTATIONS_FROM_BYTES) {
@@ -66,10 +78,37 @@ public final class Pruning {
           .filter(Objects::nonNull)
           .forEach(Pruning::keepReferencedEnv);
     }
+    if (pod.getStatus() != null) {
+      prunePodStatus(pod.getStatus());
+    }
+  }
+
+  private static void prunePodStatus(PodStatus status) {
+    status.setPodIP(null);
+    status.setPodIPs(null);
+    status.setHostIP(null);
+    status.setHostIPs(null);
+    if (status.getConditions() != null
+        && status.getConditions().stream().anyMatch(c -> c == null || !READ_POD_CONDITIONS.contains(c.getType()))) {
+      status.setConditions(status.getConditions().stream()
+          .filter(c -> c != null && READ_POD_CONDITIONS.contains(c.getType()))
+          .toList());
+    }
+    Stream.of(status.getContainerStatuses(), status.getInitContainerStatuses(), status.getEphemeralContainerStatuses())
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .filter(Objects::nonNull)
+        .forEach(container -> {
+          container.setContainerID(null);
+          container.setImageID(null);
+        });
   }
 
   private static void keepReferencedEnv(Container container) {
-    if (container.getEnv() != null) {
+    // Both the informer's cache and the store prune the same pod; the second time the container may already be
+    // shared with other pods (SharedParts) and must not be written to, and nothing is left to filter.
+    if (container.getEnv() != null
+        && container.getEnv().stream().anyMatch(env -> env == null || env.getValueFrom() == null)) {
       container.setEnv(container.getEnv().stream().filter(env -> env != null && env.getValueFrom() != null).toList());
     }
   }

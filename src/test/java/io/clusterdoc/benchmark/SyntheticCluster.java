@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +40,7 @@ public final class SyntheticCluster {
   static final int REPLICAS = 10;
   static final int PODS_PER_NAMESPACE = 300;
   static final int MAX_NAMESPACES = 500;
+  private static final Instant NEWEST_POD_CREATED = Instant.parse("2026-11-20T07:15:02Z");
 
   /** What a pod of the mix is doing. */
   public enum PodState { HEALTHY, CRASH_LOOPING, UNSCHEDULABLE, EVICTED, NOT_READY }
@@ -124,8 +126,22 @@ public final class SyntheticCluster {
       case "HOSTIP" -> nodeIp(i % nodes);
       case "CID1" -> containerId(i, 1);
       case "CID2" -> containerId(i, 2);
+      case "CREATED" -> podTime(i, 0);
+      case "SANDBOXED" -> podTime(i, 3);
+      case "PROXYSTARTED" -> podTime(i, 4);
+      case "APPSTARTED" -> podTime(i, 10);
+      case "READY" -> podTime(i, 39);
       default -> throw new IllegalStateException("unknown token " + token);
     });
+  }
+
+  /**
+   * A moment in pod {@code i}'s start, {@code seconds} after its creation. Pods are created 17 s apart, over the
+   * 30 days before the newest (at 150,000 pods), so their timestamps differ as in a real cluster; within one pod
+   * the same second recurs (created, scheduled, initialized, started), as the API server reports it.
+   */
+  private static String podTime(int i, int seconds) {
+    return NEWEST_POD_CREATED.minusSeconds(17L * i).plusSeconds(seconds).toString();
   }
 
   /** Pod {@code i} deserialised from its JSON, in its state from the mix. */
