@@ -76,6 +76,7 @@ final class EvaluationLoop implements AutoCloseable {
   private volatile boolean synced;
   /** When the change now being evaluated was received ({@link System#nanoTime()}); read on this thread only. */
   private long changeReceivedAt = System.nanoTime();
+  private boolean publishQueued;
   private volatile long lastTick = System.nanoTime();
   private volatile Map<Kind, Integer> cacheSizes = Map.of();
 
@@ -111,7 +112,7 @@ final class EvaluationLoop implements AutoCloseable {
       HasMetadata previous = after != null ? store.put(after).orElse(null) : store.remove(before).orElse(null);
       if (synced && (previous != null || after != null)) {
         diagnoses.values().forEach(d -> d.engine.onChange(previous, after));
-        publish();
+        publishSoon();
       }
       if (after instanceof Pod pod) {
         logs.consider(pod, this::logFetched);
@@ -132,7 +133,7 @@ final class EvaluationLoop implements AutoCloseable {
       Optional<Pod> current = store.get(Pod.class, Keys.of(pod));
       if (synced && current.isPresent()) {
         diagnoses.values().forEach(d -> d.engine.onChange(current.get(), current.get()));
-        publish();
+        publishSoon();
       }
     });
   }
@@ -219,7 +220,7 @@ final class EvaluationLoop implements AutoCloseable {
     forgetDeleted();
     if (synced) {
       diagnoses.values().forEach(d -> d.engine.runDueRechecks());
-      publish();
+      publishSoon();
     }
   }
 
@@ -235,7 +236,22 @@ final class EvaluationLoop implements AutoCloseable {
     changeReceivedAt = System.nanoTime();
     if (synced) {
       diagnoses.values().forEach(d -> d.engine.fullPass());
-      publish();
+      publishSoon();
+    }
+  }
+
+  /**
+   * Publishes once the work queued until now has been done. A snapshot sorts and links every finding, so under a
+   * burst of changes they share one snapshot instead of each paying for its own; a change that comes alone is
+   * still published right after it is evaluated.
+   */
+  private void publishSoon() {
+    if (!publishQueued) {
+      publishQueued = true;
+      executor.execute(guarded(() -> {
+        publishQueued = false;
+        publish();
+      }));
     }
   }
 
