@@ -9,7 +9,6 @@ import io.clusterdoc.engine.TrackedFinding;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -80,7 +79,8 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
     writer.execute(() -> {
       try {
         client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-      } catch (KubernetesClientException e) {
+      } catch (RuntimeException e) {
+        // A client closed during shutdown fails with IllegalStateException, not KubernetesClientException.
         LOG.warn("could not record Event {} on {}: {}", reason, object.display(), e.getMessage());
       }
     });
@@ -118,8 +118,11 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
     writer.shutdown();
     try {
       // Events already decided are still worth recording; a stuck API server must not hold the shutdown.
-      writer.awaitTermination(5, TimeUnit.SECONDS);
+      if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("shutting down with {} Events not recorded", writer.shutdownNow().size());
+      }
     } catch (InterruptedException e) {
+      writer.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
