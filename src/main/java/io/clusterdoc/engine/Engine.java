@@ -70,14 +70,17 @@ public final class Engine {
   private record Subject(Rule rule, String key) {
   }
 
+  /** An enabled rule with what the engine looks up on each of its evaluations: its threshold and its findings. */
+  private record RuleState(Rule rule, Threshold threshold, Map<String, List<Finding>> findingsBySubject) {
+  }
+
   private final ClusterView view;
   private final EngineConfig config;
   private final Clock clock;
   private final Listener listener;
   private final RuleTimer timer;
-  private final List<Rule> rules;
-  private final Map<Kind, List<Rule>> rulesByKind = new EnumMap<>(Kind.class);
-  private final Map<Rule, Map<String, List<Finding>>> findingsBySubject = new HashMap<>();
+  private final List<RuleState> rules = new ArrayList<>();
+  private final Map<Kind, List<RuleState>> rulesByKind = new EnumMap<>(Kind.class);
   private final Map<Finding.Key, TrackedFinding> current = new HashMap<>();
   private final Map<Finding.Key, TrackedFinding> restored = new HashMap<>();
   private final Map<Subject, Instant> rechecks = new HashMap<>();
@@ -95,10 +98,12 @@ public final class Engine {
     this.clock = clock;
     this.listener = listener;
     this.timer = timer;
-    this.rules = rules.stream().filter(config::enabled).toList();
-    for (Rule rule : this.rules) {
-      findingsBySubject.put(rule, new HashMap<>());
-      rule.reads().forEach(kind -> rulesByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(rule));
+    for (Rule rule : rules) {
+      if (config.enabled(rule)) {
+        RuleState state = new RuleState(rule, config.threshold(rule), new HashMap<>());
+        this.rules.add(state);
+        rule.reads().forEach(kind -> rulesByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(state));
+      }
     }
   }
 
@@ -113,10 +118,17 @@ public final class Engine {
   /** Evaluates every subject of every enabled rule. Repairs any drift left by missed changes. */
   public void fullPass() {
     Instant now = clock.instant();
-    for (Rule rule : rules) {
-      Set<String> subjects = new LinkedHashSet<>(findingsBySubject.get(rule).keySet());
-      subjects.addAll(safely(rule, "list subjects", () -> rule.allSubjects(view), List.of()));
-      subjects.forEach(subject -> evaluate(rule, subject, now, true));
+    for (RuleState state : rules) {
+      // First the subjects that had findings, so that those no longer listed resolve; then the others, each once.
+      // Evaluating a subject twice would change nothing, so the listed ones (every pod, for many rules) are not
+      // gathered into a set: only the few with findings are.
+      Set<String> hadFindings = new LinkedHashSet<>(state.findingsBySubject().keySet());
+      hadFindings.forEach(subject -> evaluate(state, subject, now, true));
+      for (String subject : allSubjects(state.rule())) {
+        if (!hadFindings.contains(subject)) {
+          evaluate(state, subject, now, true);
+        }
+      }
     }
     restored.values().forEach(listener::resolved);
     restored.clear();
@@ -137,14 +149,24 @@ public final class Engine {
       return;
     }
     Instant now = clock.instant();
-    for (Rule rule : Kind.of(any).map(k -> rulesByKind.getOrDefault(k, List.of())).orElse(List.of())) {
-      Set<String> subjects = new LinkedHashSet<>();
-      for (HasMetadata state : new HasMetadata[] {before, after}) {
-        if (state != null) {
-          subjects.addAll(safely(rule, "map " + state.getKind(), () -> rule.subjectsAffectedBy(state, view), List.of()));
+    for (RuleState state : rulesReading(any)) {
+      Collection<String> was = subjectsAffectedBy(state.rule(), before);
+      Collection<String> is = subjectsAffectedBy(state.rule(), after);
+      if (was.size() <= 1 && is.size() <= 1) {
+        // The usual case, both naming the changed object itself: evaluated once without building a set.
+        for (String subject : was) {
+          evaluate(state, subject, now, false);
         }
+        for (String subject : is) {
+          if (!was.contains(subject)) {
+            evaluate(state, subject, now, false);
+          }
+        }
+      } else {
+        Set<String> subjects = new LinkedHashSet<>(was);
+        subjects.addAll(is);
+        subjects.forEach(subject -> evaluate(state, subject, now, false));
       }
-      subjects.forEach(subject -> evaluate(rule, subject, now, false));
     }
   }
 
@@ -159,7 +181,7 @@ public final class Engine {
         it.remove();
       }
     }
-    due.forEach(s -> evaluate(s.rule(), s.key(), now, false));
+    due.forEach(s -> evaluate(stateOf(s.rule()), s.key(), now, false));
   }
 
   public Optional<Instant> nextRecheck() {
@@ -182,25 +204,44 @@ public final class Engine {
    * Evaluates one subject. lastSeen moves only on full passes ({@code confirm}): moving it on every incremental
    * re-evaluation would turn each update of a failing object into a status write.
    */
-  private void evaluate(Rule rule, String subject, Instant now, boolean confirm) {
-    RuleContext context = new RuleContext(now, config.threshold(rule));
-    List<Finding> previous = findingsBySubject.get(rule).getOrDefault(subject, List.of());
+  private void evaluate(RuleState state, String subject, Instant now, boolean confirm) {
+    Rule rule = state.rule();
+    RuleContext context = new RuleContext(now, state.threshold());
+    List<Finding> previous = state.findingsBySubject().getOrDefault(subject, List.of());
     long started = System.nanoTime();
-    List<Finding> checked = safely(rule, subject, () -> rule.check(subject, view, context), previous);
+    List<Finding> found = kept(check(rule, subject, context, previous));
     timer.evaluated(rule.id(), System.nanoTime() - started);
-    List<Finding> found = checked.stream()
+    if (found.isEmpty()) {
+      state.findingsBySubject().remove(subject);
+    } else {
+      state.findingsBySubject().put(subject, found);
+    }
+    context.recheck().ifPresentOrElse(at -> rechecks.put(new Subject(rule, subject), at),
+        () -> rechecks.remove(new Subject(rule, subject)));
+    if (!previous.isEmpty() || !found.isEmpty()) {
+      apply(previous, found, now, confirm);
+    }
+  }
+
+  /** The findings the diagnosis keeps, with their configured severity; most checks find nothing to filter. */
+  private List<Finding> kept(List<Finding> checked) {
+    if (checked.isEmpty()) {
+      return List.of();
+    }
+    return checked.stream()
         .filter(f -> config.namespaces().allows(f.object().owningNamespace()))
         .filter(f -> !Silencing.silenced(f, view))
         .map(config::withConfiguredSeverity)
         .toList();
-    if (found.isEmpty()) {
-      findingsBySubject.get(rule).remove(subject);
-    } else {
-      findingsBySubject.get(rule).put(subject, found);
-    }
-    context.recheck().ifPresentOrElse(at -> rechecks.put(new Subject(rule, subject), at),
-        () -> rechecks.remove(new Subject(rule, subject)));
-    apply(previous, found, now, confirm);
+  }
+
+  private List<RuleState> rulesReading(HasMetadata object) {
+    Optional<Kind> kind = Kind.of(object);
+    return kind.isEmpty() ? List.of() : rulesByKind.getOrDefault(kind.get(), List.of());
+  }
+
+  private RuleState stateOf(Rule rule) {
+    return rules.stream().filter(state -> state.rule() == rule).findFirst().orElseThrow();
   }
 
   private void apply(List<Finding> previous, List<Finding> found, Instant now, boolean confirm) {
@@ -236,18 +277,45 @@ public final class Engine {
     }
   }
 
-  /** One broken object must not stop the other rules: log the first failure per rule and subject, keep going. */
-  private <T> T safely(Rule rule, String subject, java.util.function.Supplier<T> work, T fallback) {
+  // One broken object must not stop the other rules: each call into a rule falls back on failure and goes on.
+
+  private List<Finding> check(Rule rule, String subject, RuleContext context, List<Finding> previous) {
     try {
-      return Objects.requireNonNullElse(work.get(), fallback);
+      return Objects.requireNonNullElse(rule.check(subject, view, context), previous);
     } catch (RuntimeException e) {
-      if (reportedFailures.size() > MAX_REMEMBERED_FAILURES) {
-        reportedFailures.clear();
-      }
-      if (reportedFailures.add(rule.id() + "|" + subject)) {
-        LOG.debug("rule {} could not evaluate {}: {}", rule.id(), subject, e.toString(), e);
-      }
-      return fallback;
+      reportFailure(rule, subject, e);
+      return previous;
+    }
+  }
+
+  private Collection<String> subjectsAffectedBy(Rule rule, HasMetadata changed) {
+    if (changed == null) {
+      return List.of();
+    }
+    try {
+      return Objects.requireNonNullElse(rule.subjectsAffectedBy(changed, view), List.of());
+    } catch (RuntimeException e) {
+      reportFailure(rule, "map " + changed.getKind(), e);
+      return List.of();
+    }
+  }
+
+  private Collection<String> allSubjects(Rule rule) {
+    try {
+      return Objects.requireNonNullElse(rule.allSubjects(view), List.of());
+    } catch (RuntimeException e) {
+      reportFailure(rule, "list subjects", e);
+      return List.of();
+    }
+  }
+
+  /** Logs the first failure per rule and subject. */
+  private void reportFailure(Rule rule, String subject, RuntimeException e) {
+    if (reportedFailures.size() > MAX_REMEMBERED_FAILURES) {
+      reportedFailures.clear();
+    }
+    if (reportedFailures.add(rule.id() + "|" + subject)) {
+      LOG.debug("rule {} could not evaluate {}: {}", rule.id(), subject, e.toString(), e);
     }
   }
 }

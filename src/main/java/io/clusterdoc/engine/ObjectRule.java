@@ -49,7 +49,7 @@ public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
 
   @Override
   public Collection<String> allSubjects(ClusterView view) {
-    return view.all(subjectType).stream().map(Keys::of).toList();
+    return view.keys(subjectType);
   }
 
   @Override

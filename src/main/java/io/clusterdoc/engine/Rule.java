@@ -34,7 +34,7 @@ public interface Rule {
   /** Subjects whose findings may change when this object (of a kind in {@link #reads()}) is added, changed or deleted. */
   Collection<String> subjectsAffectedBy(HasMetadata changed, ClusterView view);
 
-  /** Every subject that may have findings now, for a full pass. */
+  /** Every subject that may have findings now, each once, for a full pass. */
   Collection<String> allSubjects(ClusterView view);
 
   /** The findings for one subject: empty when it is healthy or gone. */
