@@ -1,6 +1,7 @@
 package io.clusterdoc.engine;
 
 import io.clusterdoc.cluster.ClusterView;
+import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -149,9 +150,11 @@ public final class Engine {
       return;
     }
     Instant now = clock.instant();
+    String beforeKey = keyOf(before);
+    String afterKey = keyOf(after);
     for (RuleState state : rulesReading(any)) {
-      Collection<String> was = subjectsAffectedBy(state.rule(), before);
-      Collection<String> is = subjectsAffectedBy(state.rule(), after);
+      Collection<String> was = subjectsAffectedBy(state.rule(), before, beforeKey);
+      Collection<String> is = subjectsAffectedBy(state.rule(), after, afterKey);
       if (was.size() <= 1 && is.size() <= 1) {
         // The usual case, both naming the changed object itself: evaluated once without building a set.
         for (String subject : was) {
@@ -235,6 +238,11 @@ public final class Engine {
         .toList();
   }
 
+  /** The store key, built once per change for all the rules; null without metadata, so that rules fail as before. */
+  private static String keyOf(HasMetadata object) {
+    return object == null || object.getMetadata() == null ? null : Keys.of(object);
+  }
+
   private List<RuleState> rulesReading(HasMetadata object) {
     Optional<Kind> kind = Kind.of(object);
     return kind.isEmpty() ? List.of() : rulesByKind.getOrDefault(kind.get(), List.of());
@@ -288,12 +296,12 @@ public final class Engine {
     }
   }
 
-  private Collection<String> subjectsAffectedBy(Rule rule, HasMetadata changed) {
+  private Collection<String> subjectsAffectedBy(Rule rule, HasMetadata changed, String changedKey) {
     if (changed == null) {
       return List.of();
     }
     try {
-      return Objects.requireNonNullElse(rule.subjectsAffectedBy(changed, view), List.of());
+      return Objects.requireNonNullElse(rule.subjectsAffectedBy(changed, changedKey, view), List.of());
     } catch (RuntimeException e) {
       reportFailure(rule, "map " + changed.getKind(), e);
       return List.of();

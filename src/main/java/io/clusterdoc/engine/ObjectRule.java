@@ -47,6 +47,13 @@ public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
     return subjectType.isInstance(changed) ? List.of(Keys.of(changed)) : subjectsOfRelated(changed, view);
   }
 
+  /** Takes the key the engine built once for the change rather than building it again for every rule. */
+  @Override
+  public final Collection<String> subjectsAffectedBy(HasMetadata changed, String changedKey, ClusterView view) {
+    return changedKey != null && subjectType.isInstance(changed) ? List.of(changedKey)
+        : subjectsAffectedBy(changed, view);
+  }
+
   @Override
   public Collection<String> allSubjects(ClusterView view) {
     return view.keys(subjectType);
