@@ -55,12 +55,22 @@ public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
   }
 
   @Override
-  public Collection<String> allSubjects(ClusterView view) {
+  public final Collection<String> allSubjects(ClusterView view) {
     return view.keys(subjectType);
   }
 
   @Override
   public final List<Finding> check(String subject, ClusterView view, RuleContext context) {
     return view.get(subjectType, subject).map(o -> check(o, view, context)).orElse(List.of());
+  }
+
+  /** The kind of object whose store keys are this rule's subjects. */
+  final Class<T> subjectType() {
+    return subjectType;
+  }
+
+  /** The findings for a subject whose object the engine has fetched already, for all the rules of its kind. */
+  final List<Finding> checkFetched(HasMetadata object, ClusterView view, RuleContext context) {
+    return check(subjectType.cast(object), view, context);
   }
 }

@@ -3,6 +3,7 @@ package io.clusterdoc.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterdoc.benchmark.SyntheticCluster;
+import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.rules.RuleCatalog;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,13 +11,15 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine re-evaluates only what a change affects, and rules take shortcuts on the common healthy case: after any
  * series of changes the findings must be those a fresh full pass finds over the same objects. A shortcut that skips
- * too much shows here as a finding missing, or left behind, on one side.
+ * too much shows here as a finding missing, or left behind, on one side. A full pass checks objects in the order that
+ * reads them fastest, but must tell the findings as a pass rule by rule would.
  */
 class IncrementalConsistencyTest {
   private static final String NOW = "2026-11-23T12:00:00Z";
@@ -55,6 +58,21 @@ class IncrementalConsistencyTest {
     }
     assertThat(scenario.findings()).extracting(Finding::rule).contains("node-pod-capacity");
     assertSameAsFreshFullPass();
+  }
+
+  @Test
+  void aFullPassTellsFindingsRuleByRuleEachInTheOrderItsSubjectsAreListed() {
+    cluster.forEachObject(scenario.store()::put);
+    scenario.fullPass();
+
+    List<String> rules = RuleCatalog.all().stream().map(Rule::id).toList();
+    List<String> pods = List.copyOf(scenario.store().keys(Pod.class));
+    assertThat(scenario.appeared()).isSortedAccordingTo(Comparator.comparing(f -> rules.indexOf(f.rule())));
+    for (String podRule : List.of("pod-crash-looping", "pod-not-ready")) {
+      assertThat(scenario.appeared().stream().filter(f -> f.rule().equals(podRule))
+          .map(f -> Keys.of(f.object().namespace(), f.object().name())).toList())
+          .as(podRule).hasSizeGreaterThan(1).isSortedAccordingTo(Comparator.comparing(pods::indexOf));
+    }
   }
 
   /** Another pod of the cluster's first deployment, bound to the node, in the given phase. */
