@@ -28,10 +28,17 @@ record FailedStart(PodContainer container, String reason, String error) {
     return PodContainer.of(pod).stream().map(FailedStart::of).flatMap(Optional::stream).toList();
   }
 
-  /** Whether the container waits for a reason that {@link #of(PodContainer)} looks into. */
+  /**
+   * Whether {@link #of(PodContainer)} finds a failed start: a crash-looping container only counts when its last run
+   * never started, which most crash-looping containers did.
+   */
   private static boolean waitsAsAfterFailedStart(ContainerStatus status) {
     String waiting = ContainerStatuses.waitingReason(status);
-    return waiting != null && (WAITING_REASONS.contains(waiting) || CRASH_LOOP.equals(waiting));
+    if (waiting == null) {
+      return false;
+    }
+    return WAITING_REASONS.contains(waiting) || (CRASH_LOOP.equals(waiting) && status.getLastState() != null
+        && ContainerStarts.failedToStart(status.getLastState().getTerminated()));
   }
 
   private static Optional<FailedStart> of(PodContainer container) {
