@@ -129,7 +129,7 @@ public final class Engine {
     Map<RuleState, List<List<Finding>>> foundByObject = checkEachObjectOnce(hadFindings, now);
     for (RuleState state : rules) {
       Set<String> had = hadFindings.get(state);
-      had.forEach(subject -> evaluate(state, subject, now, true));
+      had.forEach(subject -> evaluate(state, subject, null, now, true));
       List<List<Finding>> found = foundByObject.get(state);
       if (found != null) {
         found.forEach(findings -> apply(List.of(), findings, now, true));
@@ -137,7 +137,7 @@ public final class Engine {
       }
       for (String subject : allSubjects(state.rule())) {
         if (!had.contains(subject)) {
-          evaluate(state, subject, now, true);
+          evaluate(state, subject, null, now, true);
         }
       }
     }
@@ -159,27 +159,49 @@ public final class Engine {
       fullPass();
       return;
     }
+    Optional<Kind> kind = Kind.of(any);
+    if (kind.isEmpty()) {
+      return;
+    }
     Instant now = clock.instant();
     String beforeKey = keyOf(before);
     String afterKey = keyOf(after);
-    for (RuleState state : rulesReading(any)) {
+    Stored stored = Stored.of(kind.get(), afterKey != null ? afterKey : beforeKey, view);
+    for (RuleState state : rulesByKind.getOrDefault(kind.get(), List.of())) {
       Collection<String> was = subjectsAffectedBy(state.rule(), before, beforeKey);
       Collection<String> is = subjectsAffectedBy(state.rule(), after, afterKey);
       if (was.size() <= 1 && is.size() <= 1) {
         // The usual case, both naming the changed object itself: evaluated once without building a set.
         for (String subject : was) {
-          evaluate(state, subject, now, false);
+          evaluate(state, subject, stored.objectFor(state, subject), now, false);
         }
         for (String subject : is) {
           if (!was.contains(subject)) {
-            evaluate(state, subject, now, false);
+            evaluate(state, subject, stored.objectFor(state, subject), now, false);
           }
         }
       } else {
         Set<String> subjects = new LinkedHashSet<>(was);
         subjects.addAll(is);
-        subjects.forEach(subject -> evaluate(state, subject, now, false));
+        subjects.forEach(subject -> evaluate(state, subject, stored.objectFor(state, subject), now, false));
       }
+    }
+  }
+
+  /**
+   * The changed object as the store holds it now, read once for the dozen object rules whose subject it is rather
+   * than looked up by each of them.
+   */
+  private record Stored(Kind kind, String key, HasMetadata object) {
+
+    static Stored of(Kind kind, String key, ClusterView view) {
+      return new Stored(kind, key, key == null ? null : view.get(kind.type(), key).orElse(null));
+    }
+
+    /** The object, for an object rule whose subject it is; null otherwise, and the rule reads its subject itself. */
+    HasMetadata objectFor(RuleState state, String subject) {
+      return state.rule() instanceof ObjectRule<?> rule && rule.subjectType() == kind.type() && subject.equals(key)
+          ? object : null;
     }
   }
 
@@ -194,7 +216,7 @@ public final class Engine {
         it.remove();
       }
     }
-    due.forEach(s -> evaluate(stateOf(s.rule()), s.key(), now, false));
+    due.forEach(s -> evaluate(stateOf(s.rule()), s.key(), null, now, false));
   }
 
   public Optional<Instant> nextRecheck() {
@@ -214,12 +236,13 @@ public final class Engine {
   }
 
   /**
-   * Evaluates one subject. lastSeen moves only on full passes ({@code confirm}): moving it on every incremental
-   * re-evaluation would turn each update of a failing object into a status write.
+   * Evaluates one subject, reading {@code fetched} as its object when the caller has it (else null). lastSeen moves
+   * only on full passes ({@code confirm}): moving it on every incremental re-evaluation would turn each update of a
+   * failing object into a status write.
    */
-  private void evaluate(RuleState state, String subject, Instant now, boolean confirm) {
+  private void evaluate(RuleState state, String subject, HasMetadata fetched, Instant now, boolean confirm) {
     List<Finding> previous = state.findingsBySubject().getOrDefault(subject, List.of());
-    List<Finding> found = checkAndKeep(state, subject, null, previous, now);
+    List<Finding> found = checkAndKeep(state, subject, fetched, previous, now);
     if (!previous.isEmpty() || !found.isEmpty()) {
       apply(previous, found, now, confirm);
     }
@@ -295,11 +318,6 @@ public final class Engine {
   /** The store key, built once per change for all the rules; null without metadata, so that rules fail as before. */
   private static String keyOf(HasMetadata object) {
     return object == null || object.getMetadata() == null ? null : Keys.of(object);
-  }
-
-  private List<RuleState> rulesReading(HasMetadata object) {
-    Optional<Kind> kind = Kind.of(object);
-    return kind.isEmpty() ? List.of() : rulesByKind.getOrDefault(kind.get(), List.of());
   }
 
   private RuleState stateOf(Rule rule) {
