@@ -170,22 +170,28 @@ public final class Engine {
     for (RuleState state : rulesByKind.getOrDefault(kind.get(), List.of())) {
       Collection<String> was = subjectsAffectedBy(state.rule(), before, beforeKey);
       Collection<String> is = subjectsAffectedBy(state.rule(), after, afterKey);
-      if (was.size() <= 1 && is.size() <= 1) {
-        // The usual case, both naming the changed object itself: evaluated once without building a set.
-        for (String subject : was) {
-          evaluate(state, subject, stored.objectFor(state, subject), now, false);
-        }
-        for (String subject : is) {
-          if (!was.contains(subject)) {
-            evaluate(state, subject, stored.objectFor(state, subject), now, false);
-          }
-        }
-      } else {
-        Set<String> subjects = new LinkedHashSet<>(was);
-        subjects.addAll(is);
-        subjects.forEach(subject -> evaluate(state, subject, stored.objectFor(state, subject), now, false));
+      for (String subject : eachOnce(was, is)) {
+        evaluate(state, subject, stored.objectFor(state, subject), now, false);
       }
     }
+  }
+
+  /**
+   * The subjects named before or after a change, each once, in that order. Usually both name the same single subject
+   * (the changed object itself), which needs no set.
+   */
+  private static Collection<String> eachOnce(Collection<String> was, Collection<String> is) {
+    if (was.size() <= 1 && is.size() <= 1) {
+      if (is.isEmpty() || was.containsAll(is)) {
+        return was;
+      }
+      if (was.isEmpty()) {
+        return is;
+      }
+    }
+    Set<String> subjects = new LinkedHashSet<>(was);
+    subjects.addAll(is);
+    return subjects;
   }
 
   /**
