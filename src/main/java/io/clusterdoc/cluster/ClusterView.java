@@ -17,6 +17,9 @@ public interface ClusterView {
 
   <T extends HasMetadata> Optional<T> get(Class<T> type, String key);
 
+  /** The key of every object of a kind, as {@link #get} takes it. */
+  Collection<String> keys(Class<? extends HasMetadata> type);
+
   default <T extends HasMetadata> Optional<T> get(Class<T> type, String namespace, String name) {
     return get(type, Keys.of(namespace, name));
   }

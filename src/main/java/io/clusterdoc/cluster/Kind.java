@@ -41,6 +41,8 @@ public enum Kind {
   /** Read only when the user asks for it (reading Secrets needs permission); only TLS Secrets, only tls.crt. */
   SECRET(Secret.class, "Secret", true);
 
+  private static final Kind[] ALL = values();
+
   private final Class<? extends HasMetadata> type;
   private final String kindName;
   private final boolean namespaced;
@@ -63,21 +65,38 @@ public enum Kind {
     return namespaced;
   }
 
-  /** The kind named in a manifest's {@code kind} field, if the rules read it. */
   /** The kinds to list and watch: every kind, Secrets only when TLS Secrets are to be read. */
   public static List<Kind> watched(boolean tlsSecrets) {
     return Arrays.stream(values()).filter(k -> tlsSecrets || k != SECRET).toList();
   }
 
+  // The lookups below run for every object read or changed: plain loops over a shared array, no stream each time.
+
+  /** The kind named in a manifest's {@code kind} field, if the rules read it. */
   public static Optional<Kind> named(String kindName) {
-    return Arrays.stream(values()).filter(k -> k.kindName.equals(kindName)).findFirst();
+    for (Kind kind : ALL) {
+      if (kind.kindName.equals(kindName)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
   }
 
   public static Optional<Kind> of(Class<?> type) {
-    return Arrays.stream(values()).filter(k -> k.type.equals(type)).findFirst();
+    for (Kind kind : ALL) {
+      if (kind.type.equals(type)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
   }
 
   public static Optional<Kind> of(HasMetadata object) {
-    return Arrays.stream(values()).filter(k -> k.type.isInstance(object)).findFirst();
+    for (Kind kind : ALL) {
+      if (kind.type.isInstance(object)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -109,6 +109,16 @@ public final class ObjectStore implements ClusterView {
     return Collections.unmodifiableCollection(objects);
   }
 
+  /** The store's own key strings: a full pass looks every object up by them without building a key per rule. */
+  @Override
+  public Collection<String> keys(Class<? extends HasMetadata> type) {
+    Optional<Kind> kind = Kind.of(type);
+    if (kind.isEmpty()) {
+      return List.of();
+    }
+    return Collections.unmodifiableCollection(byKind.getOrDefault(kind.get(), Map.of()).keySet());
+  }
+
   @Override
   public <T extends HasMetadata> Optional<T> get(Class<T> type, String key) {
     return Kind.of(type).map(k -> byKind.getOrDefault(k, Map.of()).get(key)).map(type::cast);

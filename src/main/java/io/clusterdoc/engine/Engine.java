@@ -1,6 +1,7 @@
 package io.clusterdoc.engine;
 
 import io.clusterdoc.cluster.ClusterView;
+import io.clusterdoc.cluster.Keys;
 import io.clusterdoc.cluster.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -12,7 +13,9 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,14 +73,17 @@ public final class Engine {
   private record Subject(Rule rule, String key) {
   }
 
+  /** An enabled rule with what the engine looks up on each of its evaluations: its threshold and its findings. */
+  private record RuleState(Rule rule, Threshold threshold, Map<String, List<Finding>> findingsBySubject) {
+  }
+
   private final ClusterView view;
   private final EngineConfig config;
   private final Clock clock;
   private final Listener listener;
   private final RuleTimer timer;
-  private final List<Rule> rules;
-  private final Map<Kind, List<Rule>> rulesByKind = new EnumMap<>(Kind.class);
-  private final Map<Rule, Map<String, List<Finding>>> findingsBySubject = new HashMap<>();
+  private final List<RuleState> rules = new ArrayList<>();
+  private final Map<Kind, List<RuleState>> rulesByKind = new EnumMap<>(Kind.class);
   private final Map<Finding.Key, TrackedFinding> current = new HashMap<>();
   private final Map<Finding.Key, TrackedFinding> restored = new HashMap<>();
   private final Map<Subject, Instant> rechecks = new HashMap<>();
@@ -95,10 +101,12 @@ public final class Engine {
     this.clock = clock;
     this.listener = listener;
     this.timer = timer;
-    this.rules = rules.stream().filter(config::enabled).toList();
-    for (Rule rule : this.rules) {
-      findingsBySubject.put(rule, new HashMap<>());
-      rule.reads().forEach(kind -> rulesByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(rule));
+    for (Rule rule : rules) {
+      if (config.enabled(rule)) {
+        RuleState state = new RuleState(rule, config.threshold(rule), new HashMap<>());
+        this.rules.add(state);
+        rule.reads().forEach(kind -> rulesByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(state));
+      }
     }
   }
 
@@ -113,10 +121,25 @@ public final class Engine {
   /** Evaluates every subject of every enabled rule. Repairs any drift left by missed changes. */
   public void fullPass() {
     Instant now = clock.instant();
-    for (Rule rule : rules) {
-      Set<String> subjects = new LinkedHashSet<>(findingsBySubject.get(rule).keySet());
-      subjects.addAll(safely(rule, "list subjects", () -> rule.allSubjects(view), List.of()));
-      subjects.forEach(subject -> evaluate(rule, subject, now, true));
+    // First the subjects that had findings, so that those no longer listed resolve; then the others, each once.
+    // Evaluating a subject twice would change nothing, so the listed ones (every pod, for many rules) are not
+    // gathered into a set: only the few with findings are.
+    Map<RuleState, Set<String>> hadFindings = new IdentityHashMap<>();
+    rules.forEach(state -> hadFindings.put(state, new LinkedHashSet<>(state.findingsBySubject().keySet())));
+    Map<RuleState, List<List<Finding>>> foundByObject = checkEachObjectOnce(hadFindings, now);
+    for (RuleState state : rules) {
+      Set<String> had = hadFindings.get(state);
+      had.forEach(subject -> evaluate(state, subject, null, now, true));
+      List<List<Finding>> found = foundByObject.get(state);
+      if (found != null) {
+        found.forEach(findings -> apply(List.of(), findings, now, true));
+        continue;
+      }
+      for (String subject : allSubjects(state.rule())) {
+        if (!had.contains(subject)) {
+          evaluate(state, subject, null, now, true);
+        }
+      }
     }
     restored.values().forEach(listener::resolved);
     restored.clear();
@@ -136,15 +159,55 @@ public final class Engine {
       fullPass();
       return;
     }
+    Optional<Kind> kind = Kind.of(any);
+    if (kind.isEmpty()) {
+      return;
+    }
     Instant now = clock.instant();
-    for (Rule rule : Kind.of(any).map(k -> rulesByKind.getOrDefault(k, List.of())).orElse(List.of())) {
-      Set<String> subjects = new LinkedHashSet<>();
-      for (HasMetadata state : new HasMetadata[] {before, after}) {
-        if (state != null) {
-          subjects.addAll(safely(rule, "map " + state.getKind(), () -> rule.subjectsAffectedBy(state, view), List.of()));
-        }
+    String beforeKey = keyOf(before);
+    String afterKey = keyOf(after);
+    Stored stored = Stored.of(kind.get(), afterKey != null ? afterKey : beforeKey, view);
+    for (RuleState state : rulesByKind.getOrDefault(kind.get(), List.of())) {
+      Collection<String> was = subjectsAffectedBy(state.rule(), before, beforeKey);
+      Collection<String> is = subjectsAffectedBy(state.rule(), after, afterKey);
+      for (String subject : eachOnce(was, is)) {
+        evaluate(state, subject, stored.objectFor(state, subject), now, false);
       }
-      subjects.forEach(subject -> evaluate(rule, subject, now, false));
+    }
+  }
+
+  /**
+   * The subjects named before or after a change, each once, in that order. Usually both name the same single subject
+   * (the changed object itself), which needs no set.
+   */
+  private static Collection<String> eachOnce(Collection<String> was, Collection<String> is) {
+    if (was.size() <= 1 && is.size() <= 1) {
+      if (is.isEmpty() || was.containsAll(is)) {
+        return was;
+      }
+      if (was.isEmpty()) {
+        return is;
+      }
+    }
+    Set<String> subjects = new LinkedHashSet<>(was);
+    subjects.addAll(is);
+    return subjects;
+  }
+
+  /**
+   * The changed object as the store holds it now, read once for the dozen object rules whose subject it is rather
+   * than looked up by each of them.
+   */
+  private record Stored(Kind kind, String key, HasMetadata object) {
+
+    static Stored of(Kind kind, String key, ClusterView view) {
+      return new Stored(kind, key, key == null ? null : view.get(kind.type(), key).orElse(null));
+    }
+
+    /** The object, for an object rule whose subject it is; null otherwise, and the rule reads its subject itself. */
+    HasMetadata objectFor(RuleState state, String subject) {
+      return state.rule() instanceof ObjectRule<?> rule && rule.subjectType() == kind.type() && subject.equals(key)
+          ? object : null;
     }
   }
 
@@ -159,7 +222,7 @@ public final class Engine {
         it.remove();
       }
     }
-    due.forEach(s -> evaluate(s.rule(), s.key(), now, false));
+    due.forEach(s -> evaluate(stateOf(s.rule()), s.key(), null, now, false));
   }
 
   public Optional<Instant> nextRecheck() {
@@ -179,28 +242,92 @@ public final class Engine {
   }
 
   /**
-   * Evaluates one subject. lastSeen moves only on full passes ({@code confirm}): moving it on every incremental
-   * re-evaluation would turn each update of a failing object into a status write.
+   * Evaluates one subject, reading {@code fetched} as its object when the caller has it (else null). lastSeen moves
+   * only on full passes ({@code confirm}): moving it on every incremental re-evaluation would turn each update of a
+   * failing object into a status write.
    */
-  private void evaluate(Rule rule, String subject, Instant now, boolean confirm) {
-    RuleContext context = new RuleContext(now, config.threshold(rule));
-    List<Finding> previous = findingsBySubject.get(rule).getOrDefault(subject, List.of());
+  private void evaluate(RuleState state, String subject, HasMetadata fetched, Instant now, boolean confirm) {
+    List<Finding> previous = state.findingsBySubject().getOrDefault(subject, List.of());
+    List<Finding> found = checkAndKeep(state, subject, fetched, previous, now);
+    if (!previous.isEmpty() || !found.isEmpty()) {
+      apply(previous, found, now, confirm);
+    }
+  }
+
+  /**
+   * Checks the subjects of object rules object by object instead of rule by rule: each object is read once, while
+   * it is in the processor's cache, by all the rules of its kind. Reading each of 150,000 pods again for each of a
+   * dozen pod rules cost more than their checks. Only the findings are returned, for each rule in the order its
+   * subjects are listed: the caller tells them rule by rule, as a rule-by-rule pass would. Subjects that had findings
+   * are left to the caller.
+   */
+  private Map<RuleState, List<List<Finding>>> checkEachObjectOnce(Map<RuleState, Set<String>> hadFindings,
+      Instant now) {
+    Map<Class<? extends HasMetadata>, List<RuleState>> rulesBySubjectType = new LinkedHashMap<>();
+    Map<RuleState, List<List<Finding>>> found = new IdentityHashMap<>();
+    for (RuleState state : rules) {
+      if (state.rule() instanceof ObjectRule<?> objectRule) {
+        rulesBySubjectType.computeIfAbsent(objectRule.subjectType(), type -> new ArrayList<>()).add(state);
+        found.put(state, new ArrayList<>());
+      }
+    }
+    rulesBySubjectType.forEach((type, states) -> {
+      for (String key : view.keys(type)) {
+        HasMetadata object = view.get(type, key).orElseThrow();
+        for (RuleState state : states) {
+          if (!hadFindings.get(state).contains(key)) {
+            List<Finding> findings = checkAndKeep(state, key, object, List.of(), now);
+            if (!findings.isEmpty()) {
+              found.get(state).add(findings);
+            }
+          }
+        }
+      }
+    });
+    return found;
+  }
+
+  /**
+   * Checks one subject (reading the given object when the caller has fetched it), keeps the findings and the
+   * recheck it asks for, and returns the findings; telling the listener is left to the caller.
+   */
+  private List<Finding> checkAndKeep(RuleState state, String subject, HasMetadata fetched, List<Finding> previous,
+      Instant now) {
+    Rule rule = state.rule();
+    RuleContext context = new RuleContext(now, state.threshold());
     long started = System.nanoTime();
-    List<Finding> checked = safely(rule, subject, () -> rule.check(subject, view, context), previous);
+    List<Finding> checked = check(rule, subject, fetched, context, previous);
     timer.evaluated(rule.id(), System.nanoTime() - started);
-    List<Finding> found = checked.stream()
+    List<Finding> found = kept(checked);
+    if (found.isEmpty()) {
+      state.findingsBySubject().remove(subject);
+    } else {
+      state.findingsBySubject().put(subject, found);
+    }
+    context.recheck().ifPresentOrElse(at -> rechecks.put(new Subject(rule, subject), at),
+        () -> rechecks.remove(new Subject(rule, subject)));
+    return found;
+  }
+
+  /** The findings the diagnosis keeps, with their configured severity; most checks find nothing to filter. */
+  private List<Finding> kept(List<Finding> checked) {
+    if (checked.isEmpty()) {
+      return List.of();
+    }
+    return checked.stream()
         .filter(f -> config.namespaces().allows(f.object().owningNamespace()))
         .filter(f -> !Silencing.silenced(f, view))
         .map(config::withConfiguredSeverity)
         .toList();
-    if (found.isEmpty()) {
-      findingsBySubject.get(rule).remove(subject);
-    } else {
-      findingsBySubject.get(rule).put(subject, found);
-    }
-    context.recheck().ifPresentOrElse(at -> rechecks.put(new Subject(rule, subject), at),
-        () -> rechecks.remove(new Subject(rule, subject)));
-    apply(previous, found, now, confirm);
+  }
+
+  /** The store key, built once per change for all the rules; null without metadata, so that rules fail as before. */
+  private static String keyOf(HasMetadata object) {
+    return object == null || object.getMetadata() == null ? null : Keys.of(object);
+  }
+
+  private RuleState stateOf(Rule rule) {
+    return rules.stream().filter(state -> state.rule() == rule).findFirst().orElseThrow();
   }
 
   private void apply(List<Finding> previous, List<Finding> found, Instant now, boolean confirm) {
@@ -236,18 +363,48 @@ public final class Engine {
     }
   }
 
-  /** One broken object must not stop the other rules: log the first failure per rule and subject, keep going. */
-  private <T> T safely(Rule rule, String subject, java.util.function.Supplier<T> work, T fallback) {
+  // One broken object must not stop the other rules: each call into a rule falls back on failure and goes on.
+
+  private List<Finding> check(Rule rule, String subject, HasMetadata fetched, RuleContext context,
+      List<Finding> previous) {
     try {
-      return Objects.requireNonNullElse(work.get(), fallback);
+      List<Finding> found = fetched == null ? rule.check(subject, view, context)
+          : ((ObjectRule<?>) rule).checkFetched(fetched, view, context);
+      return Objects.requireNonNullElse(found, previous);
     } catch (RuntimeException e) {
-      if (reportedFailures.size() > MAX_REMEMBERED_FAILURES) {
-        reportedFailures.clear();
-      }
-      if (reportedFailures.add(rule.id() + "|" + subject)) {
-        LOG.debug("rule {} could not evaluate {}: {}", rule.id(), subject, e.toString(), e);
-      }
-      return fallback;
+      reportFailure(rule, subject, e);
+      return previous;
+    }
+  }
+
+  private Collection<String> subjectsAffectedBy(Rule rule, HasMetadata changed, String changedKey) {
+    if (changed == null) {
+      return List.of();
+    }
+    try {
+      return Objects.requireNonNullElse(rule.subjectsAffectedBy(changed, changedKey, view), List.of());
+    } catch (RuntimeException e) {
+      reportFailure(rule, "map " + changed.getKind(), e);
+      return List.of();
+    }
+  }
+
+  private Collection<String> allSubjects(Rule rule) {
+    try {
+      return Objects.requireNonNullElse(rule.allSubjects(view), List.of());
+    } catch (RuntimeException e) {
+      reportFailure(rule, "list subjects", e);
+      return List.of();
+    }
+  }
+
+  /** Logs the first failure per rule and subject. */
+  private void reportFailure(Rule rule, String subject, RuntimeException e) {
+    if (reportedFailures.size() > MAX_REMEMBERED_FAILURES) {
+      reportedFailures.clear();
+    }
+    if (reportedFailures.add(rule.id() + "|" + subject)) {
+      LOG.debug("rule {} could not evaluate {}: {}", rule.id(), subject, e.toString(), e);
     }
   }
 }

@@ -20,12 +20,21 @@ public final class NamespaceFilter {
     this.exclude = exclude.stream().map(NamespaceFilter::glob).toList();
   }
 
+  /** Asked of every finding as it is computed: loops, and nothing to match for the default filter. */
   public boolean allows(String namespace) {
     if (namespace == null) {
       return true;
     }
-    boolean included = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(namespace).matches());
-    return included && exclude.stream().noneMatch(p -> p.matcher(namespace).matches());
+    return (include.isEmpty() || matchesAny(include, namespace)) && !matchesAny(exclude, namespace);
+  }
+
+  private static boolean matchesAny(List<Pattern> patterns, String namespace) {
+    for (Pattern pattern : patterns) {
+      if (pattern.matcher(namespace).matches()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Equal filters keep an engine: the operator replaces an engine only when its configuration changed. */

@@ -47,13 +47,30 @@ public abstract class ObjectRule<T extends HasMetadata> extends AbstractRule {
     return subjectType.isInstance(changed) ? List.of(Keys.of(changed)) : subjectsOfRelated(changed, view);
   }
 
+  /** Takes the key the engine built once for the change rather than building it again for every rule. */
   @Override
-  public Collection<String> allSubjects(ClusterView view) {
-    return view.all(subjectType).stream().map(Keys::of).toList();
+  public final Collection<String> subjectsAffectedBy(HasMetadata changed, String changedKey, ClusterView view) {
+    return changedKey != null && subjectType.isInstance(changed) ? List.of(changedKey)
+        : subjectsAffectedBy(changed, view);
+  }
+
+  @Override
+  public final Collection<String> allSubjects(ClusterView view) {
+    return view.keys(subjectType);
   }
 
   @Override
   public final List<Finding> check(String subject, ClusterView view, RuleContext context) {
     return view.get(subjectType, subject).map(o -> check(o, view, context)).orElse(List.of());
+  }
+
+  /** The kind of object whose store keys are this rule's subjects. */
+  final Class<T> subjectType() {
+    return subjectType;
+  }
+
+  /** The findings for a subject whose object the engine has fetched already, for all the rules of its kind. */
+  final List<Finding> checkFetched(HasMetadata object, ClusterView view, RuleContext context) {
+    return check(subjectType.cast(object), view, context);
   }
 }

@@ -34,7 +34,15 @@ public interface Rule {
   /** Subjects whose findings may change when this object (of a kind in {@link #reads()}) is added, changed or deleted. */
   Collection<String> subjectsAffectedBy(HasMetadata changed, ClusterView view);
 
-  /** Every subject that may have findings now, for a full pass. */
+  /**
+   * The same, given the changed object's store key ({@code Keys.of(changed)}, null if it has no metadata), which the
+   * engine computes once per change rather than once per rule.
+   */
+  default Collection<String> subjectsAffectedBy(HasMetadata changed, String changedKey, ClusterView view) {
+    return subjectsAffectedBy(changed, view);
+  }
+
+  /** Every subject that may have findings now, each once, for a full pass. */
   Collection<String> allSubjects(ClusterView view);
 
   /** The findings for one subject: empty when it is healthy or gone. */

@@ -6,8 +6,11 @@ import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
+import io.clusterdoc.rules.ContainerStatuses;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -67,6 +70,9 @@ public final class ContainerOomKilled extends ObjectRule<Pod> {
 
   @Override
   protected List<Finding> check(Pod pod, ClusterView view, RuleContext context) {
+    if (!ContainerStatuses.any(pod, ContainerOomKilled::endedByOomKill)) {
+      return List.of();
+    }
     List<Kill> recent = PodContainer.of(pod).stream()
         .filter(c -> !CRASH_LOOP.equals(c.waitingReason()))
         .map(c -> lastKill(pod, c))
@@ -85,6 +91,15 @@ public final class ContainerOomKilled extends ObjectRule<Pod> {
         .cause(recent.stream().map(kill -> cause(pod, kill)).collect(Collectors.joining(" ")))
         .remediation(remediation(pod, recent))
         .build());
+  }
+
+  /** Whether the container's current or last termination was an OOM kill: only such pods need a closer look. */
+  private static boolean endedByOomKill(ContainerStatus status) {
+    return isOomKill(status.getState()) || isOomKill(status.getLastState());
+  }
+
+  private static boolean isOomKill(ContainerState state) {
+    return state != null && state.getTerminated() != null && OOM_KILLED.equals(state.getTerminated().getReason());
   }
 
   /** The container's latest termination, if the OOM killer ended it. */

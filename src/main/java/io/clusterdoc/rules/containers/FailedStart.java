@@ -1,6 +1,8 @@
 package io.clusterdoc.rules.containers;
 
 import io.clusterdoc.rules.ContainerStarts;
+import io.clusterdoc.rules.ContainerStatuses;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Objects;
@@ -16,10 +18,27 @@ import java.util.Set;
 record FailedStart(PodContainer container, String reason, String error) {
   private static final Set<String> WAITING_REASONS =
       Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+  private static final String CRASH_LOOP = "CrashLoopBackOff";
   private static final String RUNC_PREFIX = "unable to start container process: ";
 
   static List<FailedStart> of(Pod pod) {
+    if (!ContainerStatuses.any(pod, FailedStart::waitsAsAfterFailedStart)) {
+      return List.of();
+    }
     return PodContainer.of(pod).stream().map(FailedStart::of).flatMap(Optional::stream).toList();
+  }
+
+  /**
+   * Whether {@link #of(PodContainer)} finds a failed start: a crash-looping container only counts when its last run
+   * never started, which most crash-looping containers did.
+   */
+  private static boolean waitsAsAfterFailedStart(ContainerStatus status) {
+    String waiting = ContainerStatuses.waitingReason(status);
+    if (waiting == null) {
+      return false;
+    }
+    return WAITING_REASONS.contains(waiting) || (CRASH_LOOP.equals(waiting) && status.getLastState() != null
+        && ContainerStarts.failedToStart(status.getLastState().getTerminated()));
   }
 
   private static Optional<FailedStart> of(PodContainer container) {
@@ -27,7 +46,7 @@ record FailedStart(PodContainer container, String reason, String error) {
     if (WAITING_REASONS.contains(waiting)) {
       return Optional.of(new FailedStart(container, waiting, container.waitingMessage().orElse("")));
     }
-    if (!"CrashLoopBackOff".equals(waiting)) {
+    if (!CRASH_LOOP.equals(waiting)) {
       return Optional.empty();
     }
     return container.lastTerminated()

@@ -6,7 +6,9 @@ import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
+import io.clusterdoc.rules.ContainerStatuses;
 import io.clusterdoc.rules.containers.KnownError.Explained;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -114,6 +116,9 @@ public final class PodImagePullFailed extends ObjectRule<Pod> {
 
   @Override
   protected List<Finding> check(Pod pod, ClusterView view, RuleContext context) {
+    if (!ContainerStatuses.any(pod, PodImagePullFailed::waitsForItsImage)) {
+      return List.of();
+    }
     List<PodContainer> waiting = PodContainer.of(pod).stream()
         .filter(c -> PULL_REASONS.contains(c.waitingReason()))
         .toList();
@@ -127,6 +132,11 @@ public final class PodImagePullFailed extends ObjectRule<Pod> {
         .cause(cause(pulls, events))
         .remediation(remediation(pod, pulls))
         .build());
+  }
+
+  private static boolean waitsForItsImage(ContainerStatus status) {
+    String waiting = ContainerStatuses.waitingReason(status);
+    return waiting != null && PULL_REASONS.contains(waiting);
   }
 
   private static FailedPull failedPull(Pod pod, PodContainer container, List<Event> events) {

@@ -67,6 +67,12 @@ public final class ObjectSizeNearLimit extends AbstractRule {
     return subjectOf(changed).map(List::of).orElse(List.of());
   }
 
+  /** With the key the engine built for the change: this rule reads every change of every kind but Events. */
+  @Override
+  public Collection<String> subjectsAffectedBy(HasMetadata changed, String changedKey, ClusterView view) {
+    return subjectOf(changed, changedKey).map(List::of).orElse(List.of());
+  }
+
   @Override
   public Collection<String> allSubjects(ClusterView view) {
     List<String> subjects = new ArrayList<>();
@@ -94,7 +100,13 @@ public final class ObjectSizeNearLimit extends AbstractRule {
 
   /** {@code ConfigMap/shop/settings}, {@code Node/worker-1}. */
   private static Optional<String> subjectOf(HasMetadata object) {
-    return Kind.of(object).filter(READ::contains).map(kind -> kind.kindName() + "/" + Keys.of(object));
+    return subjectOf(object, null);
+  }
+
+  /** The same, with the object's store key when the caller has it. */
+  private static Optional<String> subjectOf(HasMetadata object, String key) {
+    return Kind.of(object).filter(READ::contains)
+        .map(kind -> kind.kindName() + "/" + (key != null ? key : Keys.of(object)));
   }
 
   private List<Finding> findings(HasMetadata object, Sizes sizes) {

@@ -18,12 +18,21 @@ final class NodeConditions {
   private NodeConditions() {
   }
 
-  /** The Ready condition when it is False or Unknown; empty when Ready or when the kubelet never reported. */
+  /**
+   * The Ready condition when it is False or Unknown; empty when Ready or when the kubelet never reported. A loop
+   * rather than a stream: node rules ask it of the node of every pod that changes.
+   */
   static Optional<NodeCondition> notReady(Node node) {
     List<NodeCondition> conditions = node.getStatus() == null ? null : node.getStatus().getConditions();
-    return conditions == null ? Optional.empty() : conditions.stream()
-        .filter(c -> "Ready".equals(c.getType()) && c.getStatus() != null && !"True".equals(c.getStatus()))
-        .findFirst();
+    if (conditions == null) {
+      return Optional.empty();
+    }
+    for (NodeCondition c : conditions) {
+      if ("Ready".equals(c.getType()) && c.getStatus() != null && !"True".equals(c.getStatus())) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
   }
 
   static Optional<Taint> taint(Node node, String key, String effect) {

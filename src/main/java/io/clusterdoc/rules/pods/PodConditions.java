@@ -20,11 +20,17 @@ final class PodConditions {
   private PodConditions() {
   }
 
+  /** The first condition of this type; a loop rather than a stream, as pod rules ask it of every pod. */
   static Optional<PodCondition> condition(Pod pod, String type) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    for (PodCondition condition : pod.getStatus().getConditions()) {
+      if (type.equals(condition.getType())) {
+        return Optional.of(condition);
+      }
+    }
+    return Optional.empty();
   }
 
   static boolean inPhase(Pod pod, String phase) {

@@ -7,6 +7,7 @@ import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.rules.ContainerStarts;
+import io.clusterdoc.rules.ContainerStatuses;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 /** Containers in CrashLoopBackOff: each run ends and the kubelet waits longer before the next, up to five minutes. */
 public final class PodCrashLooping extends ObjectRule<Pod> {
   public static final String ID = "pod-crash-looping";
+  private static final String CRASH_LOOP = "CrashLoopBackOff";
 
   /** How the last run ended, from lastState.terminated, with what to do about it. */
   private enum Exit {
@@ -112,7 +114,7 @@ public final class PodCrashLooping extends ObjectRule<Pod> {
   }
 
   private static List<Crashing> crashing(Pod pod) {
-    if (pod.getStatus() == null) {
+    if (!ContainerStatuses.any(pod, status -> CRASH_LOOP.equals(ContainerStatuses.waitingReason(status)))) {
       return List.of();
     }
     List<Container> init = pod.getSpec() == null ? null : pod.getSpec().getInitContainers();
@@ -126,7 +128,7 @@ public final class PodCrashLooping extends ObjectRule<Pod> {
   private static Stream<Crashing> inCrashLoop(String kind, List<ContainerStatus> statuses, List<Container> specs) {
     return statuses == null ? Stream.empty() : statuses.stream()
         .filter(s -> s.getState() != null && s.getState().getWaiting() != null
-            && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason()))
+            && CRASH_LOOP.equals(s.getState().getWaiting().getReason()))
         .filter(s -> s.getLastState() == null || !ContainerStarts.failedToStart(s.getLastState().getTerminated()))
         .map(s -> new Crashing(kind, s, specNamed(specs, s.getName())));
   }

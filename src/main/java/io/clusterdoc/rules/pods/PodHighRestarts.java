@@ -7,6 +7,7 @@ import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.RuleContext;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.engine.Threshold;
+import io.clusterdoc.rules.ContainerStatuses;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -75,6 +76,10 @@ public final class PodHighRestarts extends ObjectRule<Pod> {
   @Override
   protected List<Finding> check(Pod pod, ClusterView view, RuleContext context) {
     if (!PodConditions.inPhase(pod, PodConditions.RUNNING) || PodConditions.isBeingDeleted(pod)) {
+      return List.of();
+    }
+    long threshold = context.count();
+    if (!ContainerStatuses.any(pod, status -> restarts(status) > threshold)) {
       return List.of();
     }
     List<ContainerStatus> restarting = PodConditions.containerStatuses(pod)

@@ -145,7 +145,10 @@ public final class PvcPending extends ObjectRule<PersistentVolumeClaim> {
           ? List.of(Keys.of(about.getNamespace(), about.getName())) : List.of();
     }
     if (changed instanceof Pod pod) {
-      return claimNames(pod).stream().map(name -> Keys.of(pod.getMetadata().getNamespace(), name)).toList();
+      List<String> claims = claimNames(pod);
+      // Most pods use no claim: their every update would otherwise build a stream for nothing.
+      return claims.isEmpty() ? List.of()
+          : claims.stream().map(name -> Keys.of(pod.getMetadata().getNamespace(), name)).toList();
     }
     return List.of();
   }
