@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -59,13 +60,25 @@ final class OperatorLatency {
   /** Enough concurrent writes that the rate holds while the API server takes a few tens of ms per write. */
   private static final int WRITERS = 8;
 
+  /**
+   * @param latencies from each write to the status that lists its finding
+   * @param podEvents from each write to its event at a watch on pods, as the operator's informer receives it
+   */
   record Result(int pods, int nodes, long setupNanos, int updates, double achievedRate, long writeNanos,
-      long[] latencies, int missed, Histogram operator) {
+      long[] latencies, long[] podEvents, int missed, Histogram operator) {
     long percentile(int p) {
-      if (latencies.length == 0) {
+      return percentile(latencies, p);
+    }
+
+    long podEventPercentile(int p) {
+      return percentile(podEvents, p);
+    }
+
+    private static long percentile(long[] values, int p) {
+      if (values.length == 0) {
         return -1;
       }
-      long[] sorted = latencies.clone();
+      long[] sorted = values.clone();
       Arrays.sort(sorted);
       int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
       return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
@@ -128,7 +141,7 @@ final class OperatorLatency {
       Result result = updates(client, cluster, updates, rate, setupNanos, log);
       Histogram after = Histogram.scrape(operator.metricsPort());
       return new Result(result.pods(), result.nodes(), result.setupNanos(), result.updates(), result.achievedRate(),
-          result.writeNanos(), result.latencies(), result.missed(), after.minus(before));
+          result.writeNanos(), result.latencies(), result.podEvents(), result.missed(), after.minus(before));
     }
   }
 
@@ -218,6 +231,8 @@ final class OperatorLatency {
         log.println("latency: watch on the diagnosis closed: " + cause);
       }
     });
+    Queue<Long> podEvents = new ConcurrentLinkedQueue<>();
+    Watch podWatch = watchPodEvents(client, sentAt, podEvents);
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger next = new AtomicInteger();
     long periodNanos = 1_000_000_000L / rate;
@@ -248,6 +263,7 @@ final class OperatorLatency {
     }
     double achieved = n / Math.max(1e-9, (lastSent.get() - start) / 1e9);
     watch.close();
+    podWatch.close();
     writers.shutdown();
     writers.awaitTermination(30, TimeUnit.SECONDS);
     long[] values = latencies.stream().mapToLong(Long::longValue).toArray();
@@ -255,13 +271,39 @@ final class OperatorLatency {
     long[] writeTimes = writes.stream().mapToLong(Long::longValue).sorted().toArray();
     long writeMedian = writeTimes.length == 0 ? 0 : writeTimes[writeTimes.length / 2];
     return new Result(cluster.pods(), cluster.nodes(), setupNanos, n, achieved, writeMedian, values,
-        n - values.length, null);
+        podEvents.stream().mapToLong(Long::longValue).toArray(), n - values.length, null);
   }
 
-  /** One request, as the kubelet reports a pod's status: a merge patch of the status alone. */
+  /**
+   * Times each update's first event at a watch on all pods, as the operator's pod informer watches them: how long
+   * the API server takes to deliver a change, before the operator can see it.
+   */
+  private static Watch watchPodEvents(KubernetesClient client, Map<String, Long> sentAt, Queue<Long> podEvents) {
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    return client.pods().inAnyNamespace().watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        long now = System.nanoTime();
+        Long sent = sentAt.get(pod.getMetadata().getName());
+        if (sent != null && seen.add(pod.getMetadata().getName())) {
+          podEvents.add(now - sent);
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    });
+  }
+
+  /**
+   * One request, as the kubelet reports a pod's status: a patch that replaces the status whole (a merge patch
+   * would keep the waiting state of a container that runs again, and the pod would never look healthy).
+   */
   private static void writeStatus(KubernetesClient client, Pod pod) {
-    String status = client.getKubernetesSerialization().asJson(Map.of("status", pod.getStatus()));
-    client.resource(pod).patch(PatchContext.of(PatchType.JSON_MERGE), status);
+    String status = client.getKubernetesSerialization().asJson(
+        List.of(Map.of("op", "replace", "path", "/status", "value", pod.getStatus())));
+    client.resource(pod).patch(PatchContext.of(PatchType.JSON), status);
   }
 
   /**

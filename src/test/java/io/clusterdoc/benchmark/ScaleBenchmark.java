@@ -39,7 +39,7 @@ public final class ScaleBenchmark {
       "memory.heap_after_store", "full_pass.median", "incremental.engine_per_update", "incremental.store_put_per_update",
       "incremental.deserialise_per_pod", "incremental.engine_to_deserialise", "latency.pods", "latency.setup",
       "latency.updates", "latency.status_window", "latency.p50", "latency.p95", "latency.p99", "latency.max",
-      "latency.operator_p50", "latency.operator_p99", "latency.missed");
+      "latency.pod_event_p50", "latency.pod_event_p99", "latency.operator_p50", "latency.operator_p99", "latency.missed");
 
   /** Command-line options; see {@code bench/run}. */
   public record Options(int pods, int nodes, int sample, int passes, int updates, int latencyPods, int latencyUpdates,
@@ -165,6 +165,9 @@ public final class ScaleBenchmark {
       add("latency.p99", "API write to finding in status, 99th percentile", millis(r.percentile(99)),
           "< 1000 ms + window");
       add("latency.max", "API write to finding in status, maximum", millis(r.percentile(100)), "");
+      add("latency.pod_event_p50", "API write to the pod's event at a watch on pods (the mock server's delivery, "
+          + "before the operator can see the change), median", millis(r.podEventPercentile(50)), "");
+      add("latency.pod_event_p99", "the same, 99th percentile", millis(r.podEventPercentile(99)), "");
       add("latency.operator_p50", String.format(Locale.ROOT, "the operator's own clusterdoc_detection_latency_seconds "
           + "(informer event to status, window included) over the updates, %.0f detections: median at or below",
           r.operator().count()), bound(r.operator().upperBound(50)), "");
