@@ -50,6 +50,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Also split clusterdoc_findings by namespace: one more series per namespace with findings.")
   private boolean namespaceLabel;
 
+  @Option(names = "--events-per-minute", paramLabel = "N",
+      defaultValue = "${env:CLUSTERDOC_EVENTS_PER_MINUTE:-" + OperatorSettings.DEFAULT_EVENTS_PER_MINUTE + "}",
+      description = "At most N finding Events a minute in all; the others are counted in "
+          + "clusterdoc_events_over_budget_total (default: ${DEFAULT-VALUE}; 0 records none).")
+  private int eventsPerMinute;
+
+  @Option(names = "--events-per-object-per-minute", paramLabel = "N",
+      defaultValue = "${env:CLUSTERDOC_EVENTS_PER_OBJECT_PER_MINUTE:-"
+          + OperatorSettings.DEFAULT_EVENTS_PER_OBJECT_PER_MINUTE + "}",
+      description = "At most N finding Events a minute about any one object (default: ${DEFAULT-VALUE}).")
+  private int eventsPerObjectPerMinute;
+
   @Option(names = "--leader-election", defaultValue = "${env:CLUSTERDOC_LEADER_ELECTION:-false}",
       description = "Elect one writing replica through a Lease in the namespace of POD_NAMESPACE; the others stand by.")
   private boolean leaderElection;
@@ -111,6 +123,8 @@ final class RunCommand implements Callable<Integer> {
         .remediationInterval(duration(remediationInterval, "--remediation-interval"))
         .tlsSecrets(tlsSecrets)
         .metrics(port(metricsPort), namespaceLabel)
+        .events(count(eventsPerMinute, "--events-per-minute"),
+            count(eventsPerObjectPerMinute, "--events-per-object-per-minute"))
         .operatorNamespace(namespace)
         .leaderElection(leaderElection
             ? LeaderElection.of(DiagnosisOperator.instanceName(), leaseName, namespace) : null)
@@ -141,6 +155,13 @@ final class RunCommand implements Callable<Integer> {
           "--metrics-port: " + port + " is not a TCP port (1-65535)");
     }
     return port;
+  }
+
+  private int count(int value, String option) {
+    if (value < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + value + " is below 0");
+    }
+    return value;
   }
 
   private Duration duration(String value, String option) {

@@ -62,6 +62,7 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
   private final Map<String, Timer> ruleEvaluation = new HashMap<>();
   private final Map<StatusWrite, Counter> statusWrites = new EnumMap<>(StatusWrite.class);
   private final Map<String, Counter> remediations = new HashMap<>();
+  private final Counter eventsOverBudget;
   private final AtomicInteger leader = new AtomicInteger();
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile Supplier<Map<String, List<Finding>>> currentFindings = Map::of;
@@ -88,6 +89,9 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
       statusWrites.put(outcome, Counter.builder("clusterdoc.status.writes").tag("outcome", outcome.label())
           .description("ClusterDiagnosis status writes by outcome").register(registry));
     }
+    eventsOverBudget = Counter.builder("clusterdoc.events.over.budget")
+        .description("Finding Events not recorded: over the budget per minute in all or about their object")
+        .register(registry);
     for (String action : remediationActions) {
       for (Outcome outcome : Outcome.values()) {
         remediations.put(action + "|" + outcome.label(), Counter.builder("clusterdoc.remediations")
@@ -177,6 +181,11 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
     if (counter != null) {
       counter.increment();
     }
+  }
+
+  /** A finding Event that was not recorded: over the budget per minute in all or about its object. */
+  public void eventOverBudget() {
+    eventsOverBudget.increment();
   }
 
   public void statusWrite(StatusWrite outcome) {

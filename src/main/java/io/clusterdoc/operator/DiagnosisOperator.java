@@ -61,7 +61,9 @@ public final class DiagnosisOperator implements AutoCloseable {
     this.metrics = new ClusterdocMetrics(rules.stream().map(Rule::id).toList(), settings.namespaceLabel(),
         actions.stream().map(RemediationAction::id).toList());
     this.leadership = new Leadership(client, settings.leaderElection(), metrics, onLostLeadership);
-    this.events = new FindingEvents(client, clock, instanceName(), leadership::leading);
+    this.events = new FindingEvents(client, clock, instanceName(), leadership::leading,
+        new EventBudget(clock, settings.eventsPerMinute(), settings.eventsPerObjectPerMinute()),
+        metrics::eventOverBudget);
     DetectionTracker detections = new DetectionTracker(metrics, System::nanoTime);
     AtomicReference<ClusterDiagnosisReconciler> reconciler = new AtomicReference<>();
     this.loop = new EvaluationLoop(rules, clock,

@@ -34,6 +34,8 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
   private final Clock clock;
   private final String instance;
   private final BooleanSupplier writing;
+  private final EventBudget budget;
+  private final Runnable overBudget;
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
     Thread thread = new Thread(r, "clusterdoc-events");
     thread.setDaemon(true);
@@ -42,25 +44,41 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
 
   /**
    * @param writing whether this replica writes now: a standby evaluates, but records nothing
+   * @param budget how many finding Events may be recorded; remediation's own Events do not count against it
+   * @param overBudget told of each finding Event the budget did not allow
    */
-  FindingEvents(KubernetesClient client, Clock clock, String instance, BooleanSupplier writing) {
+  FindingEvents(KubernetesClient client, Clock clock, String instance, BooleanSupplier writing, EventBudget budget,
+      Runnable overBudget) {
     this.client = client;
     this.clock = clock;
     this.instance = instance;
     this.writing = writing;
+    this.budget = budget;
+    this.overBudget = overBudget;
   }
 
   @Override
   public void appeared(TrackedFinding tracked) {
     Finding f = tracked.finding();
     String type = f.severity() == Severity.INFO ? "Normal" : "Warning";
-    record(f.object(), reason(f.rule()), type, f.message());
+    recordWithinBudget(f.object(), reason(f.rule()), type, f.message());
   }
 
   @Override
   public void resolved(TrackedFinding tracked) {
     Finding f = tracked.finding();
-    record(f.object(), reason(f.rule()) + "Resolved", "Normal", "Resolved: " + f.message());
+    recordWithinBudget(f.object(), reason(f.rule()) + "Resolved", "Normal", "Resolved: " + f.message());
+  }
+
+  private void recordWithinBudget(ObjectRef object, String reason, String type, String message) {
+    if (!writing.getAsBoolean()) {
+      return;
+    }
+    if (budget.take(object.display())) {
+      record(object, reason, type, message);
+    } else {
+      overBudget.run();
+    }
   }
 
   /** {@code namespace-stuck-terminating} becomes {@code NamespaceStuckTerminating}. */

@@ -17,12 +17,19 @@ import java.util.Optional;
  * @param operatorNamespace where clusterdoc runs, protected from remediation like the system namespaces (empty
  *     when unknown, e.g. run from a workstation)
  * @param leaderElection the Lease that elects the one replica that writes; empty when this is the only replica
+ * @param eventsPerMinute at most so many finding Events a minute in all; 0 records none
+ * @param eventsPerObjectPerMinute at most so many finding Events a minute about any one object
  */
 public record OperatorSettings(Duration fullPassInterval, Duration statusInterval, Duration recheckInterval,
     Duration cacheSyncTimeout, boolean tlsSecrets, int metricsPort, boolean namespaceLabel,
-    Duration remediationInterval, Optional<String> operatorNamespace, Optional<LeaderElection> leaderElection) {
+    Duration remediationInterval, Optional<String> operatorNamespace, Optional<LeaderElection> leaderElection,
+    int eventsPerMinute, int eventsPerObjectPerMinute) {
 
   public static final int DEFAULT_METRICS_PORT = 8080;
+  /** Enough for the findings of an ordinary minute; a storm of them is in the status and the metrics. */
+  public static final int DEFAULT_EVENTS_PER_MINUTE = 60;
+  /** A finding appearing and resolving a few times a minute; an object that flaps more says so in the status. */
+  public static final int DEFAULT_EVENTS_PER_OBJECT_PER_MINUTE = 6;
 
   /**
    * The Lease and its timings: a standby takes over at most {@code leaseDuration} after the leader stopped
@@ -53,7 +60,8 @@ public record OperatorSettings(Duration fullPassInterval, Duration statusInterva
     return new Builder().fullPassInterval(fullPassInterval).statusInterval(statusInterval)
         .recheckInterval(recheckInterval).cacheSyncTimeout(cacheSyncTimeout).tlsSecrets(tlsSecrets)
         .metrics(metricsPort, namespaceLabel).remediationInterval(remediationInterval)
-        .operatorNamespace(operatorNamespace.orElse(null)).leaderElection(leaderElection.orElse(null));
+        .operatorNamespace(operatorNamespace.orElse(null)).leaderElection(leaderElection.orElse(null))
+        .events(eventsPerMinute, eventsPerObjectPerMinute);
   }
 
   /** The settings, field by field; unset fields keep their defaults. */
@@ -68,6 +76,8 @@ public record OperatorSettings(Duration fullPassInterval, Duration statusInterva
     private Duration remediationInterval = Duration.ofSeconds(30);
     private String operatorNamespace;
     private LeaderElection leaderElection;
+    private int eventsPerMinute = DEFAULT_EVENTS_PER_MINUTE;
+    private int eventsPerObjectPerMinute = DEFAULT_EVENTS_PER_OBJECT_PER_MINUTE;
 
     private Builder() {
     }
@@ -119,10 +129,17 @@ public record OperatorSettings(Duration fullPassInterval, Duration statusInterva
       return this;
     }
 
+    /** At most so many finding Events a minute in all, and about any one object; 0 records none. */
+    public Builder events(int perMinute, int perObjectPerMinute) {
+      this.eventsPerMinute = perMinute;
+      this.eventsPerObjectPerMinute = perObjectPerMinute;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(fullPassInterval, statusInterval, recheckInterval, cacheSyncTimeout, tlsSecrets,
           metricsPort, namespaceLabel, remediationInterval, Optional.ofNullable(operatorNamespace),
-          Optional.ofNullable(leaderElection));
+          Optional.ofNullable(leaderElection), eventsPerMinute, eventsPerObjectPerMinute);
     }
   }
 }

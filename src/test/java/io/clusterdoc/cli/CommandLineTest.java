@@ -47,6 +47,14 @@ class CommandLineTest {
   }
 
   @Test
+  void runRejectsANegativeEventBudget() {
+    CliRun run = CliRun.of("run", "--events-per-object-per-minute", "-1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --events-per-object-per-minute: -1 is below 0");
+  }
+
+  @Test
   void runRejectsAnUnknownLogFormatAndLevel() {
     CliRun format = CliRun.of("run", "--log-format", "xml");
     CliRun level = CliRun.of("run", "--log-level", "loud");

@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.clusterdoc.testing.Scrape;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +58,36 @@ class OperatorIntegrationTest {
   @AfterEach
   void stopOperator() {
     operator.close();
+  }
+
+  /** Five nodes come under pressure at once; a budget of two Events a minute records two and counts three. */
+  @Test
+  void recordsNoMoreFindingEventsThanTheBudgetAllows() {
+    operator.close();
+    operator = new DiagnosisOperator(client, TestCluster.fastSettings().toBuilder().events(2, 6).build(),
+        RuleCatalog.all(), Clock.systemUTC());
+    for (int i = 1; i <= 5; i++) {
+      Node node = cluster.fixture("node-under-disk-pressure.yaml", Node.class);
+      node.getMetadata().setName("worker-" + i);
+      cluster.create(node);
+    }
+    operator.start();
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    for (int i = 1; i <= 5; i++) {
+      cluster.awaitFinding("cluster", "node-pressure", "worker-" + i);
+    }
+    URI metrics = URI.create("http://127.0.0.1:" + operator.metricsPort() + "/metrics");
+    await().atMost(TIMEOUT).until(() -> Scrape.of(metrics).value("clusterdoc_events_over_budget_total"),
+        value -> value.orElse(0.0) == 3.0);
+    await().atMost(TIMEOUT).until(() -> nodePressureEvents().size() == 2);
+    assertThat(nodePressureEvents()).extracting(e -> e.getInvolvedObject().getName()).doesNotHaveDuplicates();
+  }
+
+  private List<Event> nodePressureEvents() {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> "NodePressure".equals(e.getReason()))
+        .toList();
   }
 
   @Test
