@@ -5,6 +5,7 @@ import io.clusterdoc.cluster.ObjectStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
@@ -29,7 +30,7 @@ final class ClusterWatcher implements AutoCloseable {
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   /** The informers whose first list succeeded. */
   private final Map<Kind, SharedIndexInformer<? extends HasMetadata>> listed = new ConcurrentHashMap<>();
-  /** Kinds whose first list failed for a reason other than permission or absence: the API server is unwell. */
+  /** Kinds not listed yet for a reason other than permission or absence (the API server is unwell), retrying. */
   private final Map<Kind, String> unreachable = new ConcurrentHashMap<>();
 
   ClusterWatcher(KubernetesClient client, EvaluationLoop loop, boolean tlsSecrets) {
@@ -39,27 +40,31 @@ final class ClusterWatcher implements AutoCloseable {
   }
 
   /**
-   * Starts the informers and waits, at most {@code timeout}, for each first list. A kind that cannot be listed
-   * is logged and the diagnosis goes on without it; unless it was forbidden or not served, readiness says so.
+   * Starts the informers and waits, at most {@code timeout}, for each first attempt to list. A kind that is
+   * forbidden or not served is logged and the diagnosis goes on without it. Any other failure (the API server
+   * unreachable or failing) is retried by the informer with growing pauses until it lists: meanwhile readiness
+   * names the kind, and its objects are evaluated as they arrive.
    */
   void start(Duration timeout) {
-    List<CompletableFuture<Void>> started = new ArrayList<>();
+    List<CompletableFuture<Void>> firstAttempts = new ArrayList<>();
     for (Kind kind : Kind.watched(tlsSecrets)) {
       SharedIndexInformer<? extends HasMetadata> informer = informer(kind);
+      CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
       cacheOnlyInput(informer);
+      informer.exceptionHandler((started, failure) -> retryAfter(kind, started, failure, firstAttempt));
       informers.add(informer);
-      started.add(informer.start().toCompletableFuture()
-          .thenRun(() -> listed.put(kind, informer))
+      firstAttempts.add(firstAttempt);
+      informer.start().toCompletableFuture()
+          .thenRun(() -> listedNow(kind, informer))
           .exceptionally(e -> {
             LOG.warn("cannot watch {} objects, rules that read them see none: {}", kind.kindName(), e.getMessage());
-            if (!refusedByDesign(e)) {
-              unreachable.put(kind, String.valueOf(e.getMessage()));
-            }
             return null;
-          }));
+          })
+          .thenRun(() -> firstAttempt.complete(null));
     }
     try {
-      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(firstAttempts.toArray(CompletableFuture[]::new))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       LOG.warn("not every kind was listed within {}; diagnosing with what is there", timeout);
     } catch (InterruptedException e) {
@@ -69,6 +74,32 @@ final class ClusterWatcher implements AutoCloseable {
       LOG.warn("informer start failed: {}", e.getMessage());
     }
     loop.markSynced();
+  }
+
+  /**
+   * Whether the informer tries again after a failure. Before its first list: not when the kind is forbidden or
+   * not served, which no retry changes; otherwise yes, and readiness names the kind until it lists. After it:
+   * as fabric8 does by default, unless the objects cannot even be read.
+   */
+  private boolean retryAfter(Kind kind, boolean started, Throwable failure, CompletableFuture<Void> firstAttempt) {
+    if (started) {
+      return !ExceptionHandler.isDeserializationException(failure);
+    }
+    if (refusedByDesign(failure)) {
+      return false;
+    }
+    if (unreachable.put(kind, String.valueOf(failure.getMessage())) == null) {
+      LOG.warn("cannot list {} objects, retrying: {}", kind.kindName(), failure.getMessage());
+    }
+    firstAttempt.complete(null);
+    return true;
+  }
+
+  private void listedNow(Kind kind, SharedIndexInformer<? extends HasMetadata> informer) {
+    listed.put(kind, informer);
+    if (unreachable.remove(kind) != null) {
+      LOG.info("listing {} objects again", kind.kindName());
+    }
   }
 
   /** Kinds that could not be listed or whose watch is down (re-listing, reconnecting); empty when all watch. */
