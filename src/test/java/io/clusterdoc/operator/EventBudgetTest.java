@@ -2,16 +2,14 @@ package io.clusterdoc.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.clusterdoc.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class EventBudgetTest {
-  private final MovingClock clock = new MovingClock();
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
 
   @Test
   void allowsABurstUpToTheLimitThenOneEventPerShareOfTheMinute() {
@@ -63,28 +61,5 @@ class EventBudgetTest {
 
     assertThat(budget.take("pod/first")).as("forgotten, so its budget is full again").isTrue();
     assertThat(budget.take("pod/" + (EventBudget.TRACKED_OBJECTS - 1))).as("still remembered").isFalse();
-  }
-
-  private static final class MovingClock extends Clock {
-    private Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
