@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -88,11 +89,8 @@ public final class Pruning {
     status.setPodIPs(null);
     status.setHostIP(null);
     status.setHostIPs(null);
-    if (status.getConditions() != null
-        && status.getConditions().stream().anyMatch(c -> c == null || !READ_POD_CONDITIONS.contains(c.getType()))) {
-      status.setConditions(status.getConditions().stream()
-          .filter(c -> c != null && READ_POD_CONDITIONS.contains(c.getType()))
-          .toList());
+    if (status.getConditions() != null && !status.getConditions().stream().allMatch(Pruning::isReadCondition)) {
+      status.setConditions(status.getConditions().stream().filter(Pruning::isReadCondition).toList());
     }
     Stream.of(status.getContainerStatuses(), status.getInitContainerStatuses(), status.getEphemeralContainerStatuses())
         .filter(Objects::nonNull)
@@ -102,6 +100,11 @@ public final class Pruning {
           container.setContainerID(null);
           container.setImageID(null);
         });
+  }
+
+  /** A condition without a type cannot be looked up by one. */
+  private static boolean isReadCondition(PodCondition condition) {
+    return condition != null && condition.getType() != null && READ_POD_CONDITIONS.contains(condition.getType());
   }
 
   private static void keepReferencedEnv(Container container) {
