@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 public final class ManifestReader {
   /** Larger inputs are not what kubectl writes and would only exhaust the heap. */
   static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+  /** A file with thousands of broken documents gets a few lines and a count, not a line per document. */
+  public static final int PROBLEMS_LISTED_PER_FILE = 10;
   private static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".json");
   /** kubectl cluster-info dump writes each pod's container logs to &lt;namespace&gt;/&lt;pod&gt;/logs.txt. */
   private static final String DUMP_LOG_FILE = "logs.txt";
@@ -95,6 +97,7 @@ public final class ManifestReader {
     } catch (IOException e) {
       into.problem(file, "cannot read: " + e.getMessage());
     }
+    into.fileRead(file);
   }
 
   private void parseInto(String text, Path file, Accumulator into) {
@@ -240,8 +243,25 @@ public final class ManifestReader {
       return new Result(objects, kubernetesObjects, files, problems, logs);
     }
 
+    /** Problems of the file being read beyond the first few, counted rather than listed one per line. */
+    int unlisted;
+    int listedInFile;
+
     void problem(Path file, String reason) {
-      problems.add(new Problem(file, reason));
+      if (listedInFile < PROBLEMS_LISTED_PER_FILE) {
+        problems.add(new Problem(file, reason));
+        listedInFile++;
+      } else {
+        unlisted++;
+      }
+    }
+
+    void fileRead(Path file) {
+      if (unlisted > 0) {
+        problems.add(new Problem(file, unlisted + " more problem" + (unlisted == 1 ? "" : "s") + " not listed"));
+      }
+      unlisted = 0;
+      listedInFile = 0;
     }
   }
 }
