@@ -19,8 +19,10 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Converts between engine findings and the ClusterDiagnosis status. */
 final class StatusMapper {
@@ -46,6 +48,7 @@ final class StatusMapper {
     status.setSummary(summary(findings));
     status.setFindings(listed(findings, max));
     status.setTruncated(findings.size() - status.getFindings().size());
+    status.setTruncatedByRule(perRule(findings.subList(status.getFindings().size(), findings.size())));
     status.setConditions(List.of(ready(previous, "True", REASON_DIAGNOSING,
         ruleCount + " rules are watching the cluster")));
     return status;
@@ -58,6 +61,7 @@ final class StatusMapper {
       status.setSummary(previous.getSummary());
       status.setFindings(previous.getFindings());
       status.setTruncated(previous.getTruncated());
+      status.setTruncatedByRule(previous.getTruncatedByRule());
     }
     status.setObservedGeneration(generation);
     status.setConditions(List.of(ready(previous, "False", REASON_INVALID_SPEC, problem)));
@@ -89,6 +93,16 @@ final class StatusMapper {
       listed.add(finding);
     }
     return listed;
+  }
+
+  /** The findings left out, counted per rule (the list ends at the first that does not fit); null for none. */
+  private static Map<String, Integer> perRule(List<TrackedFinding> unlisted) {
+    if (unlisted.isEmpty()) {
+      return null;
+    }
+    Map<String, Integer> counts = new TreeMap<>();
+    unlisted.forEach(tracked -> counts.merge(tracked.finding().rule(), 1, Integer::sum));
+    return counts;
   }
 
   private static int serializedSize(StatusFinding finding) {

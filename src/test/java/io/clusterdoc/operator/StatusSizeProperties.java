@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
@@ -50,10 +51,11 @@ class StatusSizeProperties {
 
   /**
    * What the fields beside the findings take at most: observedGeneration, the Ready condition, the summary,
-   * truncated and the empty findings array, with every number at its longest (see the example below, which
-   * measures 344 bytes). lastUpdated and remediations are not set by StatusMapper and are bounded elsewhere.
+   * truncated, the count per rule of every rule in the catalogue and the empty findings array, with every number at
+   * its longest (see the example below, which measures 1,365 bytes with today's rules). lastUpdated and
+   * remediations are not set by StatusMapper and are bounded elsewhere.
    */
-  private static final int OTHER_FIELDS_BYTES = 344;
+  private static final int OTHER_FIELDS_BYTES = 1_400;
   /**
    * The listed findings' own bytes stop at the budget; the array adds one comma between two listed findings, and at
    * most MAX_FINDINGS_LIMIT are listed. Everything else is in OTHER_FIELDS_BYTES.
@@ -91,6 +93,9 @@ class StatusSizeProperties {
     summary.setTotal(Integer.MIN_VALUE);
     status.setSummary(summary);
     status.setTruncated(Integer.MIN_VALUE);
+    Map<String, Integer> everyRule = new TreeMap<>();
+    RULES.forEach(rule -> everyRule.put(rule, Integer.MIN_VALUE));
+    status.setTruncatedByRule(everyRule);
 
     assertThat(Math.max(kubernetesBytes(status), jacksonBytes(status))).isLessThanOrEqualTo(OTHER_FIELDS_BYTES);
   }
@@ -111,6 +116,15 @@ class StatusSizeProperties {
     assertMostSevereFirst(listed);
     assertNoneListedLessSevereThanATruncatedOne(given, listed);
     assertSummaryCountsEveryFinding(given, status.getSummary());
+    assertTruncatedCountedPerRule(given, listed.size(), status.getTruncatedByRule());
+  }
+
+  /** Every finding not listed, counted under its rule: what was given less what is listed, by rule. */
+  private static void assertTruncatedCountedPerRule(Case given, int listed, Map<String, Integer> byRule) {
+    Map<String, Integer> unlisted = new TreeMap<>();
+    given.findings().subList(listed, given.findings().size())
+        .forEach(t -> unlisted.merge(t.finding().rule(), 1, Integer::sum));
+    assertThat(byRule).as("truncated per rule").isEqualTo(unlisted.isEmpty() ? null : unlisted);
   }
 
   private static void assertMostSevereFirst(List<StatusFinding> listed) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** What the operator found. Written only through the status subresource. */
@@ -25,8 +26,12 @@ public class ClusterDiagnosisStatus {
   @JsonPropertyDescription("Current findings, most severe first, at most spec.maxFindings of them.")
   private List<StatusFinding> findings = new ArrayList<>();
 
-  @JsonPropertyDescription("How many current findings are not listed in findings because of spec.maxFindings.")
+  @JsonPropertyDescription("How many current findings are not listed in findings, because of spec.maxFindings or "
+      + "the status size budget (512 KiB of findings).")
   private Integer truncated;
+
+  @JsonPropertyDescription("The findings not listed, counted per rule; absent when every finding is listed.")
+  private Map<String, Integer> truncatedByRule;
 
   @JsonPropertyDescription("The latest remediation decisions, newest first (at most "
       + MAX_REMEDIATIONS + "): applied, dry-run, skipped, rate-limited or failed, each with its reason.")
@@ -75,6 +80,14 @@ public class ClusterDiagnosisStatus {
     this.truncated = truncated;
   }
 
+  public Map<String, Integer> getTruncatedByRule() {
+    return truncatedByRule;
+  }
+
+  public void setTruncatedByRule(Map<String, Integer> truncatedByRule) {
+    this.truncatedByRule = truncatedByRule;
+  }
+
   public List<RemediationRecord> getRemediations() {
     return remediations;
   }
@@ -99,12 +112,14 @@ public class ClusterDiagnosisStatus {
         && Objects.equals(summary, s.summary)
         && Objects.equals(findings, s.findings)
         && Objects.equals(truncated, s.truncated)
+        && Objects.equals(truncatedByRule, s.truncatedByRule)
         && Objects.equals(remediations, s.remediations)
         && Objects.equals(lastUpdated, s.lastUpdated);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, summary, findings, truncated, remediations, lastUpdated);
+    return Objects.hash(observedGeneration, conditions, summary, findings, truncated, truncatedByRule, remediations,
+        lastUpdated);
   }
 }
