@@ -60,7 +60,12 @@ final class SpecReader {
       }
       List<String> exclude = orEmpty(namespaces.getExclude());
       for (int i = 0; i < exclude.size(); i++) {
-        config.exclude(exclude.get(i), "spec.namespaces.exclude[" + i + "]");
+        String field = "spec.namespaces.exclude[" + i + "]";
+        if (include.contains(exclude.get(i))) {
+          // The CRD rejects this on a real API server; the check here covers servers that do not run its rules.
+          throw new InvalidSettingException(field, "'" + exclude.get(i) + "' is also in spec.namespaces.include");
+        }
+        config.exclude(exclude.get(i), field);
       }
     }
     return config.build();

@@ -49,6 +49,9 @@ class SpecReaderTest {
         .hasMessageStartingWith("spec.namespaces.exclude[1]: 'Not_OK' is not a namespace name glob");
     assertThatThrownBy(() -> reader.read(spec("{\"rules\": {\"thresholds\": {\"namespace-stuck-terminating\": \"0s\"}}}")))
         .hasMessage("spec.rules.thresholds.namespace-stuck-terminating: a threshold must be longer than 0s");
+    assertThatThrownBy(() -> reader.read(spec("{\"namespaces\": {\"include\": [\"team-*\", \"ops\"], "
+        + "\"exclude\": [\"kube-*\", \"ops\"]}}")))
+        .hasMessage("spec.namespaces.exclude[1]: 'ops' is also in spec.namespaces.include");
   }
 
   private static ClusterDiagnosisSpec spec(String json) {
