@@ -5,7 +5,7 @@ import io.clusterdoc.cluster.ObjectStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ExceptionHandler;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
@@ -79,11 +79,11 @@ final class ClusterWatcher implements AutoCloseable {
   /**
    * Whether the informer tries again after a failure. Before its first list: not when the kind is forbidden or
    * not served, which no retry changes; otherwise yes, and readiness names the kind until it lists. After it:
-   * as fabric8 does by default, unless the objects cannot even be read.
+   * fabric8's own default, which retries unless the watch itself failed for good.
    */
   private boolean retryAfter(Kind kind, boolean started, Throwable failure, CompletableFuture<Void> firstAttempt) {
     if (started) {
-      return !ExceptionHandler.isDeserializationException(failure);
+      return !(failure instanceof WatcherException);
     }
     if (refusedByDesign(failure)) {
       return false;
