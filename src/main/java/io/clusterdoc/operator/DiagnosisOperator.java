@@ -14,6 +14,8 @@ import io.clusterdoc.remediation.Remediator;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import java.io.IOException;
@@ -88,10 +90,20 @@ public final class DiagnosisOperator implements AutoCloseable {
         .withCacheSyncTimeout(settings.cacheSyncTimeout())
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
         .withLeaderElectionConfiguration(leadership.configuration().orElse(null)));
-    operator.register(reconciler.get());
+    operator.register(reconciler.get(), controller -> controller.withRetry(statusRetry(settings.statusInterval())));
     metrics.bindFindings(loop::currentFindings);
     metrics.bindCacheSizes(loop::cacheSizes);
     metrics.bindReadiness(() -> readinessProblems().isEmpty());
+  }
+
+  /**
+   * A status that cannot be written is tried again until it is: first after one status interval, then half as long
+   * again each time, at most a minute apart. java-operator-sdk's default gives up after a few tries, and then the
+   * status would stay stale until the findings change again.
+   */
+  private static Retry statusRetry(Duration statusInterval) {
+    return new GenericRetry().setInitialInterval(Math.max(1, statusInterval.toMillis())).setIntervalMultiplier(1.5)
+        .setMaxInterval(Duration.ofMinutes(1).toMillis()).withoutMaxAttempts();
   }
 
   private long changeReceivedAt() {

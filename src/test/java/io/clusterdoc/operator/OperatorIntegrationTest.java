@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.clusterdoc.testing.Scrape;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,24 @@ class OperatorIntegrationTest {
   @AfterEach
   void stopOperator() {
     operator.close();
+  }
+
+  /**
+   * The API server refuses the status write ten times in a row (403: the client itself does not retry it), more
+   * than java-operator-sdk tries by default, after which nothing would write the status again until the findings
+   * change: the finding still reaches the status.
+   */
+  @Test
+  void aStatusWriteThatKeepsFailingIsRetriedUntilItSucceeds() {
+    server.expect().patch().withPath("/apis/clusterdoc.io/v1alpha1/clusterdiagnoses/cluster/status")
+        .andReturn(HttpURLConnection.HTTP_FORBIDDEN, "{\"kind\":\"Status\",\"code\":403}").times(10);
+    cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
+    operator.start();
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+
+    // Ten pauses growing by half from the 300 ms status interval take about 30 s in all.
+    await().atMost(Duration.ofSeconds(60)).until(() -> Optional.ofNullable(cluster.status("cluster"))
+        .map(ClusterDiagnosisStatus::getFindings).filter(findings -> !findings.isEmpty()).isPresent());
   }
 
   /** Five nodes come under pressure at once; a budget of two Events a minute records two and counts three. */
