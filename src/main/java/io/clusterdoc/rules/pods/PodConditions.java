@@ -1,6 +1,7 @@
 package io.clusterdoc.rules.pods;
 
 import io.clusterdoc.engine.RuleContext;
+import io.clusterdoc.rules.ContainerStatuses;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -64,7 +65,7 @@ final class PodConditions {
   }
 
   static Optional<String> waitingReason(ContainerStatus status) {
-    return Optional.ofNullable(status.getState()).map(s -> s.getWaiting()).map(w -> w.getReason());
+    return Optional.ofNullable(ContainerStatuses.waitingReason(status));
   }
 
 

@@ -127,8 +127,7 @@ public final class PodCrashLooping extends ObjectRule<Pod> {
 
   private static Stream<Crashing> inCrashLoop(String kind, List<ContainerStatus> statuses, List<Container> specs) {
     return statuses == null ? Stream.empty() : statuses.stream()
-        .filter(s -> s.getState() != null && s.getState().getWaiting() != null
-            && CRASH_LOOP.equals(s.getState().getWaiting().getReason()))
+        .filter(s -> CRASH_LOOP.equals(ContainerStatuses.waitingReason(s)))
         .filter(s -> s.getLastState() == null || !ContainerStarts.failedToStart(s.getLastState().getTerminated()))
         .map(s -> new Crashing(kind, s, specNamed(specs, s.getName())));
   }
