@@ -50,6 +50,14 @@ public final class ObjectStore implements ClusterView {
     this.pruning = pruning;
   }
 
+  /**
+   * A store for objects that were pruned before they arrive, as informer caches that prune hand them over: walking
+   * every part of an object a second time on each update would only find it pruned and shared already.
+   */
+  public static ObjectStore ofPrunedObjects() {
+    return new ObjectStore(UnaryOperator.identity());
+  }
+
   /** Adds or replaces an object; returns the previous version, if any. Objects of kinds no rule reads are ignored. */
   public Optional<HasMetadata> put(HasMetadata object) {
     Optional<Kind> kind = Kind.of(object);

@@ -62,7 +62,8 @@ final class EvaluationLoop implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private final ObjectStore store = new ObjectStore();
+  /** Every object comes from an informer whose cache (InformerCache) has pruned it. */
+  private final ObjectStore store = ObjectStore.ofPrunedObjects();
   private final Map<String, Diagnosis> diagnoses = new HashMap<>();
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final List<Runnable> afterSync = new ArrayList<>();
