@@ -38,6 +38,16 @@ public final class LogCapture implements AutoCloseable {
     return events().stream().filter(e -> e.getLevel() == at).map(ILoggingEvent::getFormattedMessage).toList();
   }
 
+  /** The formatted messages of the events logged so far, at any level. */
+  public List<String> messages() {
+    return events().stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  /** Forgets the events logged so far. */
+  public void clear() {
+    appender.list.clear();
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);
