@@ -2,8 +2,11 @@ package io.clusterdoc.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.rules.nodes.NodePressure;
+import io.clusterdoc.testing.LogCapture;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -95,6 +98,30 @@ class EngineTest {
         .load(getClass(), "nodes.yaml");
 
     assertThat(scenario.findings()).extracting(Finding::rule).containsExactly("node-pressure");
+  }
+
+  @Test
+  void aRuleFailureIsLoggedOnceAtDebugPerRuleAndObjectHoweverOftenItRecurs() {
+    try (LogCapture log = LogCapture.of(Engine.class)) {
+      Scenario scenario = Scenario.of(List.of(new ExplodingRule(), new NodePressure()), EngineConfig.DEFAULT, NOW)
+          .load(getClass(), "nodes.yaml");
+      Node worker1 = node(scenario, "worker-1");
+      scenario.fullPass().apply(new NodeBuilder(worker1).build()).fullPass().apply(new NodeBuilder(worker1).build());
+
+      assertThat(log.messages(Level.DEBUG)).as("one line per failing object, over two passes and two updates")
+          .hasSize(2)
+          .anySatisfy(line -> assertThat(line).startsWith("rule exploding could not evaluate worker-1: "))
+          .anySatisfy(line -> assertThat(line).startsWith("rule exploding could not evaluate worker-2: "));
+
+      scenario.apply(new NodeBuilder(worker1).editMetadata().withName("worker-3").withUid("worker-3-uid").endMetadata()
+          .build()).fullPass();
+
+      assertThat(log.messages(Level.DEBUG)).as("another object failing gets its own line").hasSize(3)
+          .last().asString().startsWith("rule exploding could not evaluate worker-3: ")
+          .contains("unexpected field value in worker-3");
+      assertThat(log.events()).extracting(ILoggingEvent::getLevel).containsOnly(Level.DEBUG);
+      assertThat(scenario.findings()).extracting(Finding::rule).containsOnly("node-pressure");
+    }
   }
 
   @Test

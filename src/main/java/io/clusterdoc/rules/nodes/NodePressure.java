@@ -35,7 +35,7 @@ public final class NodePressure extends ObjectRule<Node> {
       return List.of();
     }
     List<NodeCondition> pressures = node.getStatus().getConditions().stream()
-        .filter(c -> REMEDIATION.containsKey(c.getType()) && "True".equals(c.getStatus()))
+        .filter(c -> c.getType() != null && REMEDIATION.containsKey(c.getType()) && "True".equals(c.getStatus()))
         .toList();
     if (pressures.isEmpty()) {
       return List.of();

@@ -67,7 +67,7 @@ final class DaemonSetPlacement {
   }
 
   static boolean isControlPlaneTaint(Taint taint) {
-    return CONTROL_PLANE_TAINTS.contains(taint.getKey());
+    return taint.getKey() != null && CONTROL_PLANE_TAINTS.contains(taint.getKey());
   }
 
   /** As people write it in kubectl taint: key=value:effect, or key:effect. */
@@ -97,7 +97,7 @@ final class DaemonSetPlacement {
   private static List<Taint> blockingTaints(Node node) {
     List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
     return taints == null ? List.of()
-        : taints.stream().filter(taint -> BLOCKING_EFFECTS.contains(taint.getEffect())).toList();
+        : taints.stream().filter(t -> t.getEffect() != null && BLOCKING_EFFECTS.contains(t.getEffect())).toList();
   }
 
   private static Optional<List<NodeSelectorTerm>> requiredAffinity(PodSpec spec) {

@@ -40,6 +40,16 @@ class NodePressureTest {
   }
 
   @Test
+  void aConditionWithoutTypeDoesNotHideThePressureBesideIt() {
+    Node odd = new NodeBuilder().withNewMetadata().withName("odd-node").endMetadata()
+        .withNewStatus().addNewCondition().withStatus("True").endCondition()
+        .addNewCondition().withType("DiskPressure").withStatus("True").endCondition().endStatus()
+        .build();
+
+    assertThat(Scenario.of(new NodePressure(), NOW).apply(odd).single().message()).contains("DiskPressure");
+  }
+
+  @Test
   void aNodeWithoutStatusIsNotAFinding() {
     Node bare = new NodeBuilder().withNewMetadata().withName("new-node").endMetadata().build();
     assertThat(Scenario.of(new NodePressure(), NOW).apply(bare).findings()).isEmpty();

@@ -62,6 +62,17 @@ class DaemonSetPlacementTest {
   }
 
   @Test
+  void aTaintWithoutEffectKeepsNoPodAwayAndOneWithoutKeyIsNoControlPlaneTaint() {
+    Taint withoutEffect = new TaintBuilder().withKey("dedicated").build();
+    Taint withoutKey = new TaintBuilder().withEffect("NoSchedule").build();
+
+    assertThat(DaemonSetPlacement.hasBlockingTaint(node("linux", withoutEffect))).isFalse();
+    assertThat(DaemonSetPlacement.untoleratedTaints(new PodSpec(), node("linux", withoutEffect, withoutKey)))
+        .containsExactly(withoutKey);
+    assertThat(DaemonSetPlacement.isControlPlaneTaint(withoutKey)).isFalse();
+  }
+
+  @Test
   void nodeSelectorAndRequiredAffinityChooseTheNodes() {
     PodSpec linuxOnly = new PodSpecBuilder().addToNodeSelector("kubernetes.io/os", "linux").build();
 
