@@ -9,12 +9,16 @@ import io.clusterdoc.engine.TrackedFinding;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.util.List;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -23,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records one Kubernetes Event on the affected object when a finding appears and one when it resolves. Writes
- * happen on their own thread so a slow API server never delays evaluation.
+ * happen on their own thread so a slow API server never delays evaluation. A write the API server fails (5xx,
+ * 429, no answer) is tried again after growing pauses, under the same Event name: if an earlier try did reach the
+ * server after all, the next one is refused as already existing and the Event is not recorded twice.
  */
 final class FindingEvents implements Engine.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FindingEvents.class);
@@ -36,7 +42,11 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
   private final BooleanSupplier writing;
   private final EventBudget budget;
   private final Runnable overBudget;
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+  /** Pauses before the second, third, ... try of an Event write: about half a minute in all, then it is dropped. */
+  static final List<Duration> RETRY_PAUSES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+      Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(16));
+
+  private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "clusterdoc-events");
     thread.setDaemon(true);
     return thread;
@@ -88,20 +98,42 @@ final class FindingEvents implements Engine.Listener, AutoCloseable {
         .collect(Collectors.joining());
   }
 
-  /** Records an Event on the object, on the writer thread; a failure is logged, never thrown. */
+  /** Records an Event on the object, on the writer thread; a failure is retried or logged, never thrown. */
   void record(ObjectRef object, String reason, String type, String message) {
     if (!writing.getAsBoolean()) {
       return;
     }
     Event event = event(object, reason, type, message);
-    writer.execute(() -> {
-      try {
-        client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-      } catch (RuntimeException e) {
-        // A client closed during shutdown fails with IllegalStateException, not KubernetesClientException.
-        LOG.warn("could not record Event {} on {}: {}", reason, object.display(), e.getMessage());
+    writer.execute(() -> write(event, object, 0));
+  }
+
+  private void write(Event event, ObjectRef object, int failures) {
+    if (!writing.getAsBoolean()) {
+      return;
+    }
+    try {
+      client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return; // an earlier try was recorded, though its answer was lost
       }
-    });
+      if (worthRetrying(e) && failures < RETRY_PAUSES.size() && !writer.isShutdown()) {
+        LOG.debug("Event {} on {} not recorded yet, trying again: {}", event.getReason(), object.display(),
+            e.getMessage());
+        writer.schedule(() -> write(event, object, failures + 1), RETRY_PAUSES.get(failures).toMillis(),
+            TimeUnit.MILLISECONDS);
+        return;
+      }
+      LOG.warn("could not record Event {} on {}: {}", event.getReason(), object.display(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A client closed during shutdown fails with IllegalStateException, not KubernetesClientException.
+      LOG.warn("could not record Event {} on {}: {}", event.getReason(), object.display(), e.getMessage());
+    }
+  }
+
+  /** The API server failing or overloaded, or no answer at all; not a refusal that a second try would repeat. */
+  private static boolean worthRetrying(KubernetesClientException e) {
+    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= HttpURLConnection.HTTP_INTERNAL_ERROR;
   }
 
   private Event event(ObjectRef object, String reason, String type, String message) {
