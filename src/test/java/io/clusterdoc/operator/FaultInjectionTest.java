@@ -49,6 +49,8 @@ class FaultInjectionTest {
   private static final Duration CONVERGENCE = Duration.ofSeconds(30);
   private static final Duration SLOW_ANSWER = Duration.ofMillis(1500);
   private static final Duration WATCH_OUTAGE = Duration.ofMillis(1500);
+  /** Longer than the watch outage: the informers' lists, after the 410, fail for a while too. */
+  private static final Duration LIST_OUTAGE = Duration.ofSeconds(3);
   private static final Set<String> MODELLED_RULES = Set.of("node-pressure", "pod-crash-looping");
 
   private final SyntheticCluster synthetic = new SyntheticCluster(200, 40);
@@ -115,7 +117,9 @@ class FaultInjectionTest {
         truth.change();
       }
       case HISTORY_EXPIRED -> {
-        server.refuseWatches(WATCH_OUTAGE);
+        server.refuse(Fault.WATCH_REFUSED, FaultyApiServer::isWatch, WATCH_OUTAGE);
+        server.refuse(Fault.LIST_REFUSED, FaultyApiServer::isList, LIST_OUTAGE);
+        server.closeWatches();
         truth.change();
         server.expireHistory();
       }
@@ -132,7 +136,8 @@ class FaultInjectionTest {
         truth.change();
       }
       case WATCH_REFUSED -> {
-        server.refuseWatches(WATCH_OUTAGE);
+        server.refuse(fault, FaultyApiServer::isWatch, WATCH_OUTAGE);
+        server.closeWatches();
         truth.change();
       }
       case RESTARTED -> restart();

@@ -46,9 +46,12 @@ import java.util.regex.Pattern;
  */
 final class FaultyApiServer implements AutoCloseable {
   /** The faults this server can inject, each counted when it actually hit a request or connection. */
-  enum Fault { WATCH_CLOSED, HISTORY_EXPIRED, RESTARTED, CONFLICT, SERVER_ERROR, SLOW, WATCH_REFUSED }
+  enum Fault { WATCH_CLOSED, WATCH_REFUSED, LIST_REFUSED, HISTORY_EXPIRED, RESTARTED, CONFLICT, SERVER_ERROR, SLOW }
 
   private static final String STATUS_EXPIRED = statusJson(410, "Expired", "too old resource version");
+  /** /api/v1/pods, /api/v1/namespaces/x/pods, /apis/apps/v1/deployments: an even number of segments after api(s). */
+  private static final Pattern LIST_PATH =
+      Pattern.compile("/(api/[^/?]+|apis/[^/?]+/[^/?]+)(/[^/?]+/[^/?]+)*/[^/?]+(\\?.*)?");
   private static final Pattern RESOURCE_VERSION = Pattern.compile("[?&]resourceVersion=(\\d+)");
 
   private final KubernetesCrudDispatcher objects = new KubernetesCrudDispatcher();
@@ -60,8 +63,7 @@ final class FaultyApiServer implements AutoCloseable {
   private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
   /** Watches from a resourceVersion older than this are answered 410 Gone. */
   private final AtomicLong oldestWatchable = new AtomicLong();
-  /** Until this moment (nanoTime), every new watch is refused with 503. */
-  private volatile long watchesRefusedUntil = System.nanoTime();
+  private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
   /**
    * Held by every write and by every end of a watch. The mock server's watch stops its sender before it leaves the
    * list of watches that writes notify, and a write in between fails half done (stored, but answered with an
@@ -69,6 +71,10 @@ final class FaultyApiServer implements AutoCloseable {
    */
   private final Object writesAndWatchEnds = new Object();
   private KubernetesMockServer operatorSide;
+
+  /** Requests that match are refused with 503 until the moment given (System.nanoTime()). */
+  private record Refusal(Fault fault, Predicate<RecordedRequest> which, long until) {
+  }
 
   private record Planned(Fault fault, Predicate<RecordedRequest> which, MockResponseFactory response) {
   }
@@ -89,10 +95,13 @@ final class FaultyApiServer implements AutoCloseable {
     return admin.createClient();
   }
 
-  /** A client of the failing port; watches reconnect quickly so that a test of many faults stays short. */
+  /**
+   * A client of the failing port. Watches reconnect quickly, so that a test of many faults stays short, and a
+   * failed request is tried once more only, so that the faults reach the operator instead of ending in the client.
+   */
   KubernetesClient operatorClient() {
     Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port).withWatchReconnectInterval(200)
-        .withRequestRetryBackoffInterval(50).build();
+        .withRequestRetryBackoffInterval(50).withRequestRetryBackoffLimit(1).build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -126,10 +135,9 @@ final class FaultyApiServer implements AutoCloseable {
     oldestWatchable.set(objects.requestResourceVersion());
   }
 
-  /** Ends every watch and refuses new ones for a while, as an overloaded API server does. */
-  void refuseWatches(Duration period) {
-    watchesRefusedUntil = System.nanoTime() + period.toNanos();
-    closeWatches();
+  /** Refuses the requests that match with 503 for a while, as an overloaded API server does. */
+  void refuse(Fault fault, Predicate<RecordedRequest> which, Duration period) {
+    refusals.add(new Refusal(fault, which, System.nanoTime() + period.toNanos()));
   }
 
   /** Answers the next {@code times} requests that match with this HTTP status and a Status body. */
@@ -168,6 +176,11 @@ final class FaultyApiServer implements AutoCloseable {
 
   static boolean isWatch(RecordedRequest request) {
     return request.getPath().contains("watch=true");
+  }
+
+  /** A list: what an informer does first, and again when its watch history is gone. */
+  static boolean isList(RecordedRequest request) {
+    return "GET".equals(request.getMethod()) && !isWatch(request) && LIST_PATH.matcher(request.getPath()).matches();
   }
 
   static boolean isStatusWrite(RecordedRequest request) {
@@ -220,9 +233,13 @@ final class FaultyApiServer implements AutoCloseable {
           return next.response().answer(request, store);
         }
       }
-      if (isWatch(request) && System.nanoTime() - watchesRefusedUntil < 0) {
-        count(Fault.WATCH_REFUSED);
-        return status(503, "ServiceUnavailable", "too many requests, try again later");
+      long now = System.nanoTime();
+      refusals.removeIf(refusal -> now - refusal.until() >= 0);
+      for (Refusal refusal : refusals) {
+        if (refusal.which().test(request)) {
+          count(refusal.fault());
+          return status(503, "ServiceUnavailable", "too many requests, try again later");
+        }
       }
       if (isWatch(request) && startsBeforeHistory(request)) {
         count(Fault.HISTORY_EXPIRED);
