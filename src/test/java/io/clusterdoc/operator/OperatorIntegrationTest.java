@@ -72,11 +72,14 @@ class OperatorIntegrationTest {
         .andReturn(HttpURLConnection.HTTP_FORBIDDEN, "{\"kind\":\"Status\",\"code\":403}").times(10);
     cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     operator.start();
+    long started = System.nanoTime();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
 
     // Ten pauses growing by half from the 300 ms status interval take about 30 s in all.
     await().atMost(Duration.ofSeconds(60)).until(() -> Optional.ofNullable(cluster.status("cluster"))
         .map(ClusterDiagnosisStatus::getFindings).filter(findings -> !findings.isEmpty()).isPresent());
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no tight loop of retries")
+        .isGreaterThan(Duration.ofSeconds(10));
   }
 
   /** Five nodes come under pressure at once; a budget of two Events a minute records two and counts three. */
