@@ -76,11 +76,12 @@ final class FaultyApiServer implements AutoCloseable {
   private record Refusal(Fault fault, Predicate<RecordedRequest> which, long until) {
   }
 
-  private record Planned(Fault fault, Predicate<RecordedRequest> which, MockResponseFactory response) {
+  private record Planned(Fault fault, Predicate<RecordedRequest> which, Answer answer) {
   }
 
+  /** How a planned fault answers a request, given the objects it may consult. */
   @FunctionalInterface
-  private interface MockResponseFactory {
+  private interface Answer {
     MockResponse answer(RecordedRequest request, Dispatcher store);
   }
 
@@ -153,9 +154,9 @@ final class FaultyApiServer implements AutoCloseable {
     plan(Fault.SLOW, which, times, (request, store) -> store.dispatch(request).setBodyDelay(delay));
   }
 
-  private void plan(Fault fault, Predicate<RecordedRequest> which, int times, MockResponseFactory response) {
+  private void plan(Fault fault, Predicate<RecordedRequest> which, int times, Answer answer) {
     for (int i = 0; i < times; i++) {
-      planned.add(new Planned(fault, which, response));
+      planned.add(new Planned(fault, which, answer));
     }
   }
 
@@ -233,7 +234,7 @@ final class FaultyApiServer implements AutoCloseable {
       for (Planned next : planned) {
         if (next.which().test(request) && planned.remove(next)) {
           count(next.fault());
-          return next.response().answer(request, store);
+          return next.answer().answer(request, store);
         }
       }
       long now = System.nanoTime();
