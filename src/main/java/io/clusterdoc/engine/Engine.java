@@ -81,7 +81,7 @@ public final class Engine {
   private final EngineConfig config;
   private final Clock clock;
   private final Listener listener;
-  private final RuleTimer timer;
+  private final RuleMonitor monitor;
   private final List<RuleState> rules = new ArrayList<>();
   private final Map<Kind, List<RuleState>> rulesByKind = new EnumMap<>(Kind.class);
   private final Map<Finding.Key, TrackedFinding> current = new HashMap<>();
@@ -91,16 +91,16 @@ public final class Engine {
   private long version;
 
   public Engine(ClusterView view, Collection<Rule> rules, EngineConfig config, Clock clock, Listener listener) {
-    this(view, rules, config, clock, listener, RuleTimer.NONE);
+    this(view, rules, config, clock, listener, RuleMonitor.NONE);
   }
 
   public Engine(ClusterView view, Collection<Rule> rules, EngineConfig config, Clock clock, Listener listener,
-      RuleTimer timer) {
+      RuleMonitor monitor) {
     this.view = view;
     this.config = config;
     this.clock = clock;
     this.listener = listener;
-    this.timer = timer;
+    this.monitor = monitor;
     for (Rule rule : rules) {
       if (config.enabled(rule)) {
         RuleState state = new RuleState(rule, config.threshold(rule), new HashMap<>());
@@ -297,7 +297,7 @@ public final class Engine {
     RuleContext context = new RuleContext(now, state.threshold());
     long started = System.nanoTime();
     List<Finding> checked = check(rule, subject, fetched, context, previous);
-    timer.evaluated(rule.id(), System.nanoTime() - started);
+    monitor.evaluated(rule.id(), System.nanoTime() - started);
     List<Finding> found = kept(checked);
     if (found.isEmpty()) {
       state.findingsBySubject().remove(subject);
@@ -398,8 +398,9 @@ public final class Engine {
     }
   }
 
-  /** Logs the first failure per rule and subject. */
+  /** Counts every failure, and logs the first per rule and subject. */
   private void reportFailure(Rule rule, String subject, RuntimeException e) {
+    monitor.failed(rule.id());
     if (reportedFailures.size() > MAX_REMEMBERED_FAILURES) {
       reportedFailures.clear();
     }

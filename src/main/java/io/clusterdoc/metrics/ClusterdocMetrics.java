@@ -3,7 +3,7 @@ package io.clusterdoc.metrics;
 import io.clusterdoc.BuildInfo;
 import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.engine.Finding;
-import io.clusterdoc.engine.RuleTimer;
+import io.clusterdoc.engine.RuleMonitor;
 import io.clusterdoc.engine.Severity;
 import io.clusterdoc.remediation.Outcome;
 import io.micrometer.core.instrument.Counter;
@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * ClusterDiagnosis objects; never an object's name, uid or a message, so a 5,000-node cluster costs no more series
  * than a small one. Only the optional namespace label grows with the cluster, which is why it is off by default.
  */
-public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
+public final class ClusterdocMetrics implements RuleMonitor, AutoCloseable {
   private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100),
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
       Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
@@ -60,6 +60,7 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
   private final MultiGauge findings;
   private final Timer detectionLatency;
   private final Map<String, Timer> ruleEvaluation = new HashMap<>();
+  private final Map<String, Counter> ruleErrors = new HashMap<>();
   private final Map<StatusWrite, Counter> statusWrites = new EnumMap<>(StatusWrite.class);
   private final Map<String, Counter> remediations = new HashMap<>();
   private final Counter eventsOverBudget;
@@ -84,6 +85,9 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
     for (String rule : this.ruleIds) {
       ruleEvaluation.put(rule, Timer.builder("clusterdoc.rule.evaluation").tag("rule", rule)
           .description("Time spent evaluating a rule").register(registry));
+      ruleErrors.put(rule, Counter.builder("clusterdoc.rule.errors").tag("rule", rule)
+          .description("Evaluations in which the rule failed on an object and kept its earlier findings")
+          .register(registry));
     }
     for (StatusWrite outcome : StatusWrite.values()) {
       statusWrites.put(outcome, Counter.builder("clusterdoc.status.writes").tag("outcome", outcome.label())
@@ -197,6 +201,14 @@ public final class ClusterdocMetrics implements RuleTimer, AutoCloseable {
     Timer timer = ruleEvaluation.get(ruleId);
     if (timer != null) {
       timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void failed(String ruleId) {
+    Counter errors = ruleErrors.get(ruleId);
+    if (errors != null) {
+      errors.increment();
     }
   }
 

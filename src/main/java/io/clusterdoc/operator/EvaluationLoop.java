@@ -7,7 +7,7 @@ import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
 import io.clusterdoc.engine.Finding;
 import io.clusterdoc.engine.Rule;
-import io.clusterdoc.engine.RuleTimer;
+import io.clusterdoc.engine.RuleMonitor;
 import io.clusterdoc.engine.TrackedFinding;
 import io.clusterdoc.rules.RootCauses;
 import io.clusterdoc.input.PodLogs;
@@ -73,7 +73,7 @@ final class EvaluationLoop implements AutoCloseable {
   private final Consumer<String> findingsChanged;
   private final Supplier<Optional<Set<String>>> existingDiagnoses;
   private final LogFetcher logs;
-  private final RuleTimer timer;
+  private final RuleMonitor monitor;
   private volatile boolean synced;
   /** When the change now being evaluated was received ({@link System#nanoTime()}); read on this thread only. */
   private long changeReceivedAt = System.nanoTime();
@@ -86,18 +86,18 @@ final class EvaluationLoop implements AutoCloseable {
    * @param findingsChanged told the name of a diagnosis whose findings changed
    * @param existingDiagnoses the names of the diagnoses that exist, when known
    * @param logs fetches the container logs rules ask for
-   * @param timer told how long each rule evaluation takes
+   * @param monitor told how long each rule evaluation takes, and of each that fails
    */
   EvaluationLoop(Collection<Rule> rules, Clock clock, Function<String, Engine.Listener> listeners,
       Consumer<String> findingsChanged, Supplier<Optional<Set<String>>> existingDiagnoses, LogFetcher logs,
-      RuleTimer timer) {
+      RuleMonitor monitor) {
     this.rules = rules;
     this.clock = clock;
     this.listeners = listeners;
     this.findingsChanged = findingsChanged;
     this.existingDiagnoses = existingDiagnoses;
     this.logs = logs;
-    this.timer = timer;
+    this.monitor = monitor;
   }
 
   void start(OperatorSettings settings) {
@@ -160,7 +160,7 @@ final class EvaluationLoop implements AutoCloseable {
     submit(() -> {
       Diagnosis existing = diagnoses.get(name);
       if (existing == null || !existing.config.equals(config)) {
-        Engine engine = new Engine(store, rules, config, clock, listeners.apply(name), timer);
+        Engine engine = new Engine(store, rules, config, clock, listeners.apply(name), monitor);
         engine.restore(existing != null ? existing.engine.findings() : known);
         diagnoses.put(name, new Diagnosis(config, engine));
         if (synced) {

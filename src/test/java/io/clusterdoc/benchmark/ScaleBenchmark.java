@@ -6,7 +6,7 @@ import io.clusterdoc.cluster.Kind;
 import io.clusterdoc.cluster.ObjectStore;
 import io.clusterdoc.engine.Engine;
 import io.clusterdoc.engine.EngineConfig;
-import io.clusterdoc.engine.RuleTimer;
+import io.clusterdoc.engine.RuleMonitor;
 import io.clusterdoc.rules.RuleCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -336,7 +336,7 @@ public final class ScaleBenchmark {
   }
 
   /** Time spent in each rule's checks, as the engine reports it. */
-  static final class RuleTimes implements RuleTimer {
+  static final class RuleTimes implements RuleMonitor {
     private final Map<String, long[]> byRule = new java.util.HashMap<>();
 
     @Override

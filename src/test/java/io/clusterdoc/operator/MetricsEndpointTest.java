@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clusterdoc.BuildInfo;
+import io.clusterdoc.cluster.ClusterView;
+import io.clusterdoc.engine.Finding;
+import io.clusterdoc.engine.ObjectRule;
+import io.clusterdoc.engine.Rule;
+import io.clusterdoc.engine.RuleContext;
+import io.clusterdoc.engine.Severity;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.rules.RuleCatalog;
 import io.clusterdoc.testing.Scrape;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -21,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -185,6 +193,37 @@ class MetricsEndpointTest {
       assertThat(ready.body()).contains("cannot list Pod objects");
       assertThat(get("/healthz").statusCode()).as("alive: restarting would not help").isEqualTo(200);
       assertThat(Scrape.of(uri("/metrics")).value("clusterdoc_ready")).contains(0.0);
+    }
+  }
+
+  /**
+   * A rule that fails on every node is counted per evaluation, by rule, so that an alert sees a rule that cannot
+   * read what the cluster holds; the other rules' rows stay at zero.
+   */
+  @Test
+  void aRuleThatFailsIsCounted() {
+    cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
+    List<Rule> rules = new ArrayList<>(RuleCatalog.all());
+    rules.add(new FailingRule());
+    operator = new DiagnosisOperator(client, TestCluster.fastSettings(), rules, Clock.systemUTC());
+    operator.start();
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.awaitFinding("cluster", "node-pressure", "worker-1");
+
+    Scrape scrape = awaitScrape(s -> s.value("clusterdoc_rule_errors_total", "rule", FailingRule.ID).orElse(0.0) >= 1);
+    assertThat(scrape.value("clusterdoc_rule_errors_total", "rule", "node-pressure")).contains(0.0);
+  }
+
+  private static final class FailingRule extends ObjectRule<Node> {
+    static final String ID = "failing";
+
+    FailingRule() {
+      super(ID, Severity.WARNING, "fails on every node", Node.class);
+    }
+
+    @Override
+    protected List<Finding> check(Node node, ClusterView view, RuleContext context) {
+      throw new IllegalStateException("cannot read " + node.getMetadata().getName());
     }
   }
 
