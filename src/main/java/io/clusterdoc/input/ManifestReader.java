@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.clusterdoc.cluster.ContainerLog;
@@ -178,10 +179,17 @@ public final class ManifestReader {
     into.kubernetesObjects++;
     Kind.named(node.get("kind").asText()).ifPresent(kind -> {
       try {
+        List<String> emptyEntries = new ArrayList<>();
+        dropEmptyListEntries(node, "", emptyEntries);
         HasMetadata object = serialization.convertValue(node, kind.type());
         if (object.getMetadata() == null || object.getMetadata().getName() == null) {
           into.problem(file, "document " + index + ": a " + kind.kindName() + " has no metadata.name");
           return;
+        }
+        if (!emptyEntries.isEmpty()) {
+          into.problem(file, "document " + index + ": " + kind.kindName() + " " + nameOf(node)
+              + " has an empty list entry at " + emptyEntries.get(0)
+              + (emptyEntries.size() > 1 ? " and " + (emptyEntries.size() - 1) + " more" : "") + ", ignored");
         }
         into.objects.add(object);
       } catch (RuntimeException e) {
@@ -189,6 +197,27 @@ public final class ManifestReader {
             + firstLine(rootMessage(e)));
       }
     });
+  }
+
+  /**
+   * Removes list entries that are null (a YAML "-" with nothing after it), noting where: no API server stores one,
+   * and the rules, written for what API servers return, would fail on it.
+   */
+  private static void dropEmptyListEntries(JsonNode node, String path, List<String> dropped) {
+    if (node instanceof ArrayNode array) {
+      for (int i = 0, original = 0; i < array.size(); original++) {
+        String at = path + "[" + original + "]";
+        if (array.get(i).isNull()) {
+          dropped.add(at);
+          array.remove(i);
+        } else {
+          dropEmptyListEntries(array.get(i++), at, dropped);
+        }
+      }
+    } else if (node.isObject()) {
+      node.properties().forEach(field -> dropEmptyListEntries(field.getValue(),
+          path.isEmpty() ? field.getKey() : path + "." + field.getKey(), dropped));
+    }
   }
 
   private static boolean isManifest(Path file) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,29 @@ class ManifestReaderTest {
     assertThat(result.objects()).extracting(o -> o.getMetadata().getName()).containsExactly("fine");
     assertThat(result.problems()).singleElement().asString()
         .startsWith("cluster.yaml: document 1: Pod broken is malformed: ");
+  }
+
+  @Test
+  void anEmptyListEntryIsDroppedAndNamed() {
+    ManifestReader.Result result = reader.parse("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop}
+        status:
+          containerStatuses:
+          -
+          - name: app
+            ready: false
+            restartCount: 3
+          conditions:
+          -
+        """, FILE);
+
+    Pod pod = (Pod) result.objects().get(0);
+    assertThat(pod.getStatus().getContainerStatuses()).extracting(ContainerStatus::getName).containsExactly("app");
+    assertThat(pod.getStatus().getConditions()).isEmpty();
+    assertThat(result.problems()).containsExactly("cluster.yaml: document 1: Pod web has an empty list entry at "
+        + "status.containerStatuses[0] and 1 more, ignored");
   }
 
   @Test
