@@ -88,8 +88,8 @@ class ManifestReaderTest {
     Pod pod = (Pod) result.objects().get(0);
     assertThat(pod.getStatus().getContainerStatuses()).extracting(ContainerStatus::getName).containsExactly("app");
     assertThat(pod.getStatus().getConditions()).isEmpty();
-    assertThat(result.problems()).containsExactly("cluster.yaml: document 1: Pod web has an empty list entry at "
-        + "status.containerStatuses[0] and 1 more, ignored");
+    assertThat(result.problems()).singleElement().asString().isEqualTo("cluster.yaml: document 1: Pod web has an "
+        + "empty list entry at status.containerStatuses[0] and 1 more, ignored");
   }
 
   @Test
