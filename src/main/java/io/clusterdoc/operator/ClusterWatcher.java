@@ -5,7 +5,6 @@ import io.clusterdoc.cluster.ObjectStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
@@ -79,11 +78,13 @@ final class ClusterWatcher implements AutoCloseable {
   /**
    * Whether the informer tries again after a failure. Before its first list: not when the kind is forbidden or
    * not served, which no retry changes; otherwise yes, and readiness names the kind until it lists. After it:
-   * fabric8's own default, which retries unless the watch itself failed for good.
+   * always, listing again with growing pauses. fabric8's default stops the informer when its watch fails in a way
+   * it calls final, for instance on one watch event it cannot read, and the kind would then go unwatched, with
+   * stale findings, until the operator restarts.
    */
   private boolean retryAfter(Kind kind, boolean started, Throwable failure, CompletableFuture<Void> firstAttempt) {
     if (started) {
-      return !(failure instanceof WatcherException);
+      return true;
     }
     if (refusedByDesign(failure)) {
       return false;

@@ -46,7 +46,9 @@ import java.util.regex.Pattern;
  */
 final class FaultyApiServer implements AutoCloseable {
   /** The faults this server can inject, each counted when it actually hit a request or connection. */
-  enum Fault { WATCH_CLOSED, WATCH_REFUSED, LIST_REFUSED, HISTORY_EXPIRED, RESTARTED, CONFLICT, SERVER_ERROR, SLOW }
+  enum Fault {
+    WATCH_CLOSED, WATCH_REFUSED, WATCH_GARBLED, LIST_REFUSED, HISTORY_EXPIRED, RESTARTED, CONFLICT, SERVER_ERROR, SLOW
+  }
 
   private static final String STATUS_EXPIRED = statusJson(410, "Expired", "too old resource version");
   /** /api/v1/pods, /api/v1/namespaces/x/pods, /apis/apps/v1/deployments: an even number of segments after api(s). */
@@ -127,6 +129,18 @@ final class FaultyApiServer implements AutoCloseable {
     openWatches.forEach(watch -> {
       if (watch.close(1000, "watch closed by the server")) {
         count(Fault.WATCH_CLOSED);
+      }
+    });
+  }
+
+  /**
+   * Sends the watches that match an event cut short, as a broken proxy might: the client cannot read it and ends
+   * the watch.
+   */
+  void garbleWatches(Predicate<RecordedRequest> which) {
+    openWatches.stream().filter(watch -> which.test(watch.request())).forEach(watch -> {
+      if (watch.send("{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":")) {
+        count(Fault.WATCH_GARBLED);
       }
     });
   }
