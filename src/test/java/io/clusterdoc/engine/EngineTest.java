@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.clusterdoc.cluster.ClusterView;
 import io.clusterdoc.rules.nodes.NodePressure;
+import io.clusterdoc.testing.ExplodingRule;
 import io.clusterdoc.testing.LogCapture;
 import io.clusterdoc.testing.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -256,17 +257,4 @@ class EngineTest {
       return List.of(finding(pod).message("pod " + pod.getMetadata().getName()).build());
     }
   }
-
-  /** Throws on every object: stands for a rule meeting an object it cannot read. */
-  private static final class ExplodingRule extends ObjectRule<Node> {
-    ExplodingRule() {
-      super("exploding", Severity.CRITICAL, "always fails", Node.class);
-    }
-
-    @Override
-    protected List<Finding> check(Node object, ClusterView view, RuleContext context) {
-      throw new IllegalStateException("unexpected field value in " + object.getMetadata().getName());
-    }
-  }
-
 }
