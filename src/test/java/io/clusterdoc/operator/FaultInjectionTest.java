@@ -3,7 +3,6 @@ package io.clusterdoc.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.clusterdoc.api.v1alpha1.ClusterDiagnosis;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.api.v1alpha1.StatusFinding;
 import io.clusterdoc.benchmark.SyntheticCluster;
@@ -18,9 +17,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +54,7 @@ class FaultInjectionTest {
   private final FaultyApiServer server = new FaultyApiServer();
   private final KubernetesClient admin = server.adminClient();
   private final KubernetesClient operatorClient = server.operatorClient();
+  private final TestCluster cluster = new TestCluster(admin);
   private final Truth truth = new Truth();
   private DiagnosisOperator operator;
 
@@ -73,7 +70,7 @@ class FaultInjectionTest {
 
   @Test
   void findingsEventsAndReadinessRecoverFromEveryFault() {
-    new TestCluster(admin).withCrd();
+    cluster.withCrd();
     for (int i = 0; i < 6; i++) {
       truth.createNode(i < 2);
     }
@@ -83,7 +80,7 @@ class FaultInjectionTest {
     operator = new DiagnosisOperator(operatorClient, TestCluster.fastSettings().toBuilder()
         .events(100_000, 100_000).build(), RuleCatalog.all(), Clock.systemUTC());
     operator.start();
-    new TestCluster(admin).createDiagnosis("cluster", new ClusterDiagnosisSpec());
+    cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
     awaitConvergence();
 
     List<Fault> schedule = List.of(Fault.WATCH_CLOSED, Fault.HISTORY_EXPIRED, Fault.CONFLICT, Fault.SERVER_ERROR,
@@ -91,9 +88,8 @@ class FaultInjectionTest {
     long slowest = 0;
     for (int round = 0; round < ROUNDS; round++) {
       Fault fault = schedule.get(round % schedule.size());
-      System.out.println("fault injection: round " + round + ": " + fault);
       long started = System.nanoTime();
-      inject(fault);
+      System.out.println("fault injection: round " + round + ": " + fault + ", " + inject(fault));
       awaitConvergence();
       slowest = Math.max(slowest, System.nanoTime() - started);
     }
@@ -109,60 +105,63 @@ class FaultInjectionTest {
         .allSatisfy((key, open) -> assertThat(open).isBetween(0L, 1L));
   }
 
-  /** Injects one fault and, while it lasts, changes the cluster once. */
-  private void inject(Fault fault) {
-    switch (fault) {
+  /** Injects one fault and, while it lasts, changes the cluster once; returns what changed. */
+  private String inject(Fault fault) {
+    return switch (fault) {
       case WATCH_CLOSED -> {
         server.closeWatches();
-        truth.change();
+        yield truth.change();
       }
       case HISTORY_EXPIRED -> {
         server.refuse(Fault.WATCH_REFUSED, FaultyApiServer::isWatch, WATCH_OUTAGE);
         server.refuse(Fault.LIST_REFUSED, FaultyApiServer::isList, LIST_OUTAGE);
         server.closeWatches();
-        truth.change();
+        String change = truth.change();
         server.expireHistory();
+        yield change;
       }
       case CONFLICT -> {
         server.failNext(fault, FaultyApiServer::isStatusWrite, 2, HttpURLConnection.HTTP_CONFLICT);
-        truth.change();
+        yield truth.change();
       }
       case SERVER_ERROR -> {
         server.failNext(fault, Predicate.not(FaultyApiServer::isWatch), 3, HttpURLConnection.HTTP_INTERNAL_ERROR);
-        truth.change();
+        yield truth.change();
       }
       case SLOW -> {
         server.delayNext(Predicate.not(FaultyApiServer::isWatch), 4, SLOW_ANSWER);
-        truth.change();
+        yield truth.change();
       }
       case WATCH_REFUSED -> {
         server.refuse(fault, FaultyApiServer::isWatch, WATCH_OUTAGE);
         server.closeWatches();
-        truth.change();
+        yield truth.change();
       }
       case WATCH_GARBLED -> {
         // java-operator-sdk stops the process on an unreadable event of its own ClusterDiagnosis watch, by design
         // (Kubernetes then restarts it): only the informers of the watched kinds get one here.
         server.garbleWatches(request -> !request.getPath().startsWith("/apis/clusterdoc.io/"));
-        truth.change();
+        yield truth.change();
       }
       case RESTARTED -> restart();
-    }
+      case LIST_REFUSED -> throw new IllegalArgumentException("lists are refused within HISTORY_EXPIRED rounds");
+    };
   }
 
   /** The API server goes away, the cluster changes meanwhile, and it comes back without the watch history. */
-  private void restart() {
+  private String restart() {
     server.stop();
-    truth.change();
+    String change = truth.change();
     await().atMost(CONVERGENCE).until(() -> readyz().statusCode() == HttpURLConnection.HTTP_UNAVAILABLE);
     server.expireHistory();
     server.start();
+    return change;
   }
 
   /** The status shows exactly the truth, and the operator is ready again. */
   private void awaitConvergence() {
     await().atMost(CONVERGENCE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-      List<StatusFinding> findings = findings();
+      List<StatusFinding> findings = cluster.findings("cluster");
       assertThat(findings).extracting(f -> f.getRule() + " " + f.getObject().getUid()).doesNotHaveDuplicates();
       assertThat(findings.stream().filter(f -> MODELLED_RULES.contains(f.getRule()))
           .map(f -> f.getRule() + " " + f.getObject().getUid()).collect(Collectors.toSet()))
@@ -175,12 +174,6 @@ class FaultInjectionTest {
       HttpResponse<String> ready = readyz();
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(HttpURLConnection.HTTP_OK);
     });
-  }
-
-  private List<StatusFinding> findings() {
-    ClusterDiagnosis diagnosis = admin.resources(ClusterDiagnosis.class).withName("cluster").get();
-    return diagnosis == null || diagnosis.getStatus() == null || diagnosis.getStatus().getFindings() == null
-        ? List.of() : diagnosis.getStatus().getFindings();
   }
 
   /** Events about the modelled rules, counted by object uid and reason. */
@@ -202,10 +195,9 @@ class FaultInjectionTest {
   }
 
   private HttpResponse<String> readyz() throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + operator.metricsPort() + "/readyz")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return OperatorPort.get(operator, "/readyz");
   }
+
 
   /**
    * What the cluster holds, changed through the admin port: nodes that are or are not under disk pressure, pods
@@ -224,35 +216,31 @@ class FaultInjectionTest {
       }
     }
 
-    void createNode(boolean pressured) {
-      add(synthetic.node(nextNode), nextNode++, "node-pressure", pressured);
+    String createNode(boolean pressured) {
+      return add(synthetic.node(nextNode), nextNode++, "node-pressure", pressured);
     }
 
-    void createPod(boolean crashLooping) {
-      add(synthetic.healthyPod(nextPod), nextPod++, "pod-crash-looping", crashLooping);
+    String createPod(boolean crashLooping) {
+      return add(synthetic.healthyPod(nextPod), nextPod++, "pod-crash-looping", crashLooping);
     }
 
-    /** One random change: an object turns failing or healthy, goes away, or a new one comes. */
-    void change() {
+    /** One random change: an object turns failing or healthy, goes away, or a new one comes; says which. */
+    String change() {
       List<String> keys = new ArrayList<>(live.keySet());
       keys.sort(null);
       String chosen = keys.get(random.nextInt(keys.size()));
       int dice = random.nextInt(10);
       if (dice < 5) {
         toggle(chosen);
-        System.out.println("fault injection: toggled " + chosen);
-      } else if (dice < 7 && keys.size() > 4) {
+        return "toggled " + chosen;
+      }
+      if (dice < 7 && keys.size() > 4) {
         Live gone = live.remove(chosen);
         admin.resource(gone.object()).withGracePeriod(0).delete();
         announce(gone, false);
-        System.out.println("fault injection: deleted " + chosen);
-      } else if (random.nextBoolean()) {
-        createNode(random.nextBoolean());
-        System.out.println("fault injection: created node " + (nextNode - 1));
-      } else {
-        createPod(random.nextBoolean());
-        System.out.println("fault injection: created pod " + (nextPod - 1));
+        return "deleted " + chosen;
       }
+      return "created " + (random.nextBoolean() ? createNode(random.nextBoolean()) : createPod(random.nextBoolean()));
     }
 
     Set<String> expectedFindings() {
@@ -269,13 +257,14 @@ class FaultInjectionTest {
           FindingEvents.reason(rule) + "Resolved")).collect(Collectors.toSet());
     }
 
-    /** Creates the object; the API server gives it a uid of its own. */
-    private void add(HasMetadata object, int index, String rule, boolean failing) {
+    /** Creates the object, which the API server gives a uid of its own; returns its key. */
+    private String add(HasMetadata object, int index, String rule, boolean failing) {
       object.getMetadata().setUid(null);
       object.getMetadata().setResourceVersion(null);
       HasMetadata created = admin.resource(inState(new Live(object, index, rule, false), failing)).create();
       live.put(key(created), new Live(created, index, rule, failing));
       announce(new Live(created, index, rule, false), failing);
+      return key(created);
     }
 
     private void toggle(String key) {

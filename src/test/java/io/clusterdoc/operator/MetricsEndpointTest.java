@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clusterdoc.BuildInfo;
-import io.clusterdoc.cluster.ClusterView;
-import io.clusterdoc.engine.Finding;
-import io.clusterdoc.engine.ObjectRule;
 import io.clusterdoc.engine.Rule;
-import io.clusterdoc.engine.RuleContext;
-import io.clusterdoc.engine.Severity;
 import io.clusterdoc.api.v1alpha1.ClusterDiagnosisSpec;
 import io.clusterdoc.rules.RuleCatalog;
+import io.clusterdoc.testing.ExplodingRule;
 import io.clusterdoc.testing.Scrape;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -204,28 +200,17 @@ class MetricsEndpointTest {
   void aRuleThatFailsIsCounted() {
     cluster.create(cluster.fixture("node-under-disk-pressure.yaml", Node.class));
     List<Rule> rules = new ArrayList<>(RuleCatalog.all());
-    rules.add(new FailingRule());
+    rules.add(new ExplodingRule());
     operator = new DiagnosisOperator(client, TestCluster.fastSettings(), rules, Clock.systemUTC());
     operator.start();
     cluster.createDiagnosis("cluster", new ClusterDiagnosisSpec());
     cluster.awaitFinding("cluster", "node-pressure", "worker-1");
 
-    Scrape scrape = awaitScrape(s -> s.value("clusterdoc_rule_errors_total", "rule", FailingRule.ID).orElse(0.0) >= 1);
+    Scrape scrape = awaitScrape(s -> s.value("clusterdoc_rule_errors_total", "rule", ExplodingRule.ID).orElse(0.0) >= 1);
     assertThat(scrape.value("clusterdoc_rule_errors_total", "rule", "node-pressure")).contains(0.0);
   }
 
-  private static final class FailingRule extends ObjectRule<Node> {
-    static final String ID = "failing";
 
-    FailingRule() {
-      super(ID, Severity.WARNING, "fails on every node", Node.class);
-    }
-
-    @Override
-    protected List<Finding> check(Node node, ClusterView view, RuleContext context) {
-      throw new IllegalStateException("cannot read " + node.getMetadata().getName());
-    }
-  }
 
   private void start(OperatorSettings settings) {
     operator = new DiagnosisOperator(client, settings, RuleCatalog.all(), Clock.systemUTC());
@@ -248,11 +233,10 @@ class MetricsEndpointTest {
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return OperatorPort.get(operator, path);
   }
 
   private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + operator.metricsPort() + path);
+    return OperatorPort.uri(operator, path);
   }
 }
